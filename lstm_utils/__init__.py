@@ -1,0 +1,43 @@
+"""Shared, tested code behind the LSTM Book.
+
+Modules, one concern each:
+
+- :mod:`lstm_utils.numpy_lstm` — the reference LSTM in NumPy (forward and BPTT backward);
+- :mod:`lstm_utils.gradcheck` — finite-difference gradient checks for any reference model;
+- :mod:`lstm_utils.numpy_train` — softmax cross-entropy and Adam for the NumPy models;
+- :mod:`lstm_utils.datasets` — MNIST (vendored, checksummed) and synthetic sequence tasks;
+- :mod:`lstm_utils.plotting` — the cell diagram and gate-activation plots.
+"""
+
+from lstm_utils.datasets import DataIntegrityError, adding_problem, adjacent_sum, load_mnist
+from lstm_utils.gradcheck import check_gradients, numerical_gradient, relative_error
+from lstm_utils.numpy_lstm import (
+    GATE_ORDER,
+    LSTMGrads,
+    LSTMParams,
+    LSTMTrace,
+    lstm_backward,
+    lstm_forward,
+    lstm_gradient_check,
+    lstm_step,
+    sigmoid,
+)
+
+__all__ = [
+    "GATE_ORDER",
+    "DataIntegrityError",
+    "LSTMGrads",
+    "LSTMParams",
+    "LSTMTrace",
+    "adding_problem",
+    "adjacent_sum",
+    "check_gradients",
+    "load_mnist",
+    "lstm_backward",
+    "lstm_forward",
+    "lstm_gradient_check",
+    "lstm_step",
+    "numerical_gradient",
+    "relative_error",
+    "sigmoid",
+]

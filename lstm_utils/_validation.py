@@ -1,0 +1,49 @@
+"""Input checks shared by the reference models: each failure names the problem and the fix."""
+
+from __future__ import annotations
+
+import numpy as np
+
+FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def require_float_array(name: str, value: object, ndim: int, layout: str) -> np.ndarray:
+    """Return ``value`` if it is a float32/float64 ndarray of rank ``ndim``; raise otherwise.
+
+    ``layout`` describes the expected axes, e.g. ``"(T, B, input_size)"``, and is quoted in
+    the error so that the caller sees which axis is missing or extra.
+    """
+    if not isinstance(value, np.ndarray):
+        raise TypeError(
+            f"{name} must be a NumPy array of shape {layout}, got {type(value).__name__}; "
+            f"convert it with np.asarray({name}, dtype=np.float64)."
+        )
+    if value.dtype not in FLOAT_DTYPES:
+        raise TypeError(
+            f"{name} has dtype {value.dtype}; the reference models compute in float32 or "
+            f"float64 only. Cast explicitly, e.g. {name}.astype(np.float64)."
+        )
+    if value.ndim != ndim:
+        hint = ""
+        if value.ndim == ndim - 1:
+            hint = " If this is a single example, add a batch axis (e.g. x[:, None, :])."
+        raise ValueError(
+            f"{name} must have rank {ndim} with layout {layout}, got rank {value.ndim} "
+            f"(shape {value.shape}).{hint}"
+        )
+    return value
+
+
+def require_shape(name: str, value: np.ndarray, expected: tuple[int, ...], layout: str) -> None:
+    """Raise a ``ValueError`` naming both shapes if ``value.shape != expected``."""
+    if value.shape != expected:
+        raise ValueError(f"{name} must have shape {expected} {layout}, got {value.shape}.")
+
+
+def require_same_dtype(name: str, value: np.ndarray, dtype: np.dtype) -> None:
+    """Raise if ``value`` does not use ``dtype``; mixed precision is never coerced silently."""
+    if value.dtype != dtype:
+        raise TypeError(
+            f"{name} has dtype {value.dtype} but the parameters are {dtype}; cast one of "
+            f"them explicitly (e.g. {name}.astype(np.{dtype.name}))."
+        )

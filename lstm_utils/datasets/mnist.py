@@ -1,0 +1,99 @@
+"""MNIST from the IDX files vendored in this package: no network, content checksummed.
+
+The four files in ``mnist_files/`` are the original MNIST database (LeCun, Cortes, Burges;
+http://yann.lecun.com/exdb/mnist/, commonly distributed under CC BY-SA 3.0). Their
+*uncompressed* SHA-256 sums are fixed below, so a truncated, altered or substituted file is
+detected whatever its gzip wrapper.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+#: Where the vendored files live.
+MNIST_DIR = Path(__file__).with_name("mnist_files")
+
+#: SHA-256 of the uncompressed content of each file (see mnist_files/SHA256SUMS.uncompressed).
+MNIST_SHA256 = {
+    "train-images-idx3-ubyte.gz": "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",  # noqa: E501
+    "train-labels-idx1-ubyte.gz": "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",  # noqa: E501
+    "t10k-images-idx3-ubyte.gz": "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
+    "t10k-labels-idx1-ubyte.gz": "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
+}
+
+_RESTORE_HINT = (
+    "Restore the vendored copy with `git checkout -- lstm_utils/datasets/mnist_files` "
+    "(or pass data_dir= pointing at the four original IDX .gz files)."
+)
+
+
+class DataIntegrityError(ValueError):
+    """A data file exists but its content is not what the book expects."""
+
+
+@dataclass(frozen=True)
+class MNIST:
+    """The 60,000/10,000 split. Images are (N, 28, 28); read row by row they are sequences
+    of T = 28 steps with 28 features each."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+
+
+def _read_verified(path: Path) -> bytes:
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"MNIST file {path.name} is missing from {path.parent}. {_RESTORE_HINT}"
+        )
+    try:
+        with gzip.open(path, "rb") as fh:
+            raw = fh.read()
+    except (OSError, EOFError) as err:
+        raise DataIntegrityError(
+            f"MNIST file {path} is not a readable gzip file ({err}). {_RESTORE_HINT}"
+        ) from err
+    digest = hashlib.sha256(raw).hexdigest()
+    expected = MNIST_SHA256[path.name]
+    if digest != expected:
+        raise DataIntegrityError(
+            f"MNIST file {path} is corrupt: SHA-256 of its content is {digest}, expected "
+            f"{expected}. {_RESTORE_HINT}"
+        )
+    return raw
+
+
+def _parse_idx(raw: bytes, ndim: int) -> np.ndarray:
+    # IDX header: two zero bytes, dtype code 0x08 (uint8), number of dims, then big-endian sizes.
+    dims = np.frombuffer(raw, dtype=">u4", count=ndim, offset=4).astype(int)
+    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
+
+
+@lru_cache(maxsize=2)
+def _load_raw(data_dir: Path) -> tuple[np.ndarray, ...]:
+    arrays = []
+    for split in ("train", "t10k"):
+        arrays.append(_parse_idx(_read_verified(data_dir / f"{split}-images-idx3-ubyte.gz"), 3))
+        arrays.append(_parse_idx(_read_verified(data_dir / f"{split}-labels-idx1-ubyte.gz"), 1))
+    return tuple(arrays)
+
+
+def load_mnist(data_dir: str | Path | None = None, *, scale: bool = True) -> MNIST:
+    """Load MNIST, verifying every file's checksum.
+
+    With ``scale=True`` (default) images are float32 in [0, 1]; otherwise the raw uint8
+    pixels. Labels are int64. Raises ``FileNotFoundError`` for a missing file and
+    :class:`DataIntegrityError` for a corrupt one, each naming the file and the fix.
+    """
+    directory = Path(data_dir) if data_dir is not None else MNIST_DIR
+    x_train, y_train, x_test, y_test = _load_raw(directory.resolve())
+    if scale:
+        x_train, x_test = (x.astype(np.float32) / 255.0 for x in (x_train, x_test))
+    return MNIST(x_train, y_train.astype(np.int64), x_test, y_test.astype(np.int64))
