@@ -1,0 +1,83 @@
+"""The book builds strictly (zero warnings), offline, and shows numbers glued from notebooks."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
+
+
+@pytest.fixture(scope="module")
+def html(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("book")
+    cmd = [
+        str(JUPYTER_BOOK),
+        "build",
+        ".",
+        "--config",
+        "book/_config.yml",
+        "--toc",
+        "book/_toc.yml",
+        "-W",
+        "-n",
+        "--keep-going",
+        "--path-output",
+        str(out),
+    ]
+    result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-5000:]
+    assert "build succeeded" in result.stdout
+    return out / "_build" / "html"
+
+
+def _pages(html: Path) -> list[Path]:
+    return sorted(html.rglob("*.html"))
+
+
+def test_no_external_scripts_or_styles(html):
+    external = re.compile(r'<(script|link)\b[^>]*\b(src|href)="(https?:)?//[^"]*"')
+    offenders = {
+        str(page.relative_to(html)): external.findall(page.read_text())
+        for page in _pages(html)
+        if external.search(page.read_text())
+    }
+    assert not offenders
+
+
+def test_mathjax_is_served_locally(html):
+    chapter = (html / "notebooks" / "01_lstm_cell.html").read_text()
+    (src,) = set(re.findall(r'<script[^>]*src="([^"]*tex-chtml\.js[^"]*)"', chapter))
+    assert src.startswith("../_static/mathjax/")
+    assert (html / "_static" / "mathjax" / "tex-chtml.js").is_file()
+
+
+def _glued(notebook: str) -> dict[str, str]:
+    nb = nbformat.read(ROOT / "notebooks" / notebook, as_version=4)
+    return {
+        out.metadata["scrapbook"]["name"]: out.data["application/papermill.record/text/plain"]
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for out in cell.outputs
+        if "scrapbook" in out.get("metadata", {})
+    }
+
+
+def test_glued_numbers_appear_in_the_rendered_chapter(html):
+    glued = _glued("01_lstm_cell.ipynb")
+    assert {"gradcheck_max_rel_error", "numpy_lstm_mnist_test_acc"} <= set(glued)
+    text = (html / "notebooks" / "01_lstm_cell.html").read_text()
+    accuracy = float(glued["numpy_lstm_mnist_test_acc"])
+    assert f"{accuracy:.1%}" in text
+    assert f"{float(glued['gradcheck_max_rel_error']):.1e}" in text
+    assert f"{accuracy:.1%}" in (html / "book" / "intro.html").read_text()
+
+
+def test_chapter_has_figures_and_exercises(html):
+    text = (html / "notebooks" / "01_lstm_cell.html").read_text()
+    assert text.count("<img") >= 5
+    assert text.count('class="solution') >= 4
