@@ -123,7 +123,7 @@ def draw_lstm_cell(ax: Axes | None = None) -> Axes:
         r"$h_t$ (output)": (9.45, 6.5),
     }.items():
         ax.text(*xy, text, fontsize=13)
-    ax.text(5.5, 5.45, "cell state: the conveyor belt", fontsize=9, style="italic")
+    ax.text(0.45, 6.1, "cell state: the conveyor belt", fontsize=10, style="italic")
     ax.set_xlim(-1.2, 11.3)
     ax.set_ylim(-1.1, 7.1)
     ax.set_aspect("equal")
