@@ -47,3 +47,28 @@ def require_same_dtype(name: str, value: np.ndarray, dtype: np.dtype) -> None:
             f"{name} has dtype {value.dtype} but the parameters are {dtype}; cast one of "
             f"them explicitly (e.g. {name}.astype(np.{dtype.name}))."
         )
+
+
+def initial_state(
+    name: str, state: np.ndarray | None, batch: int, hidden: int, dtype: np.dtype
+) -> np.ndarray:
+    """A validated (batch, hidden) initial state; zeros when ``state`` is None."""
+    if state is None:
+        return np.zeros((batch, hidden), dtype=dtype)
+    require_float_array(name, state, 2, "(B, hidden_size)")
+    require_shape(name, state, (batch, hidden), "(B, hidden_size)")
+    require_same_dtype(name, state, dtype)
+    return state
+
+
+def require_sequence(x: np.ndarray, input_size: int, dtype: np.dtype) -> None:
+    """Check a (T, B, input_size) input sequence against a model's size and dtype."""
+    require_float_array("x", x, 3, "(T, B, input_size)")
+    if x.shape[2] != input_size:
+        raise ValueError(
+            f"x has {x.shape[2]} features per step but the model expects input_size="
+            f"{input_size}; x must be laid out (T, B, input_size), time first."
+        )
+    if x.shape[0] == 0:
+        raise ValueError("x has no time steps (T = 0); pass at least one step.")
+    require_same_dtype("x", x, dtype)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -56,3 +56,24 @@ def check_gradients(
         name: relative_error(analytic[name], numerical_gradient(loss, array, eps))
         for name, array in arrays.items()
     }
+
+
+def check_linear_loss(
+    outputs: Callable[[], Sequence[np.ndarray]],
+    backward: Callable[[Sequence[np.ndarray]], Mapping[str, np.ndarray]],
+    arrays: Mapping[str, np.ndarray],
+    rng: np.random.Generator,
+) -> dict[str, float]:
+    """Gradient-check a model under a fixed random linear loss of its outputs.
+
+    ``outputs()`` runs the forward pass and returns the arrays the loss reads (e.g. every
+    h_t and the final c_T). The loss is L = Σ_k ⟨w_k, output_k⟩ with fixed random w_k, so
+    dL/doutput_k = w_k exactly; ``backward(ws)`` must return the analytic gradients of L, by
+    name, for every entry of ``arrays``. Returns the max relative error per array.
+    """
+    weights = [rng.normal(size=out.shape) for out in outputs()]
+
+    def loss() -> float:
+        return float(sum(np.sum(w * out) for w, out in zip(weights, outputs(), strict=True)))
+
+    return check_gradients(loss, arrays, backward(weights))

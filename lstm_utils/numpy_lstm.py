@@ -20,15 +20,19 @@ gradient checks).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from lstm_utils._validation import (
+    initial_state,
     require_float_array,
     require_same_dtype,
+    require_sequence,
     require_shape,
 )
+from lstm_utils.gradcheck import check_linear_loss
 
 #: Order in which the four gates are stacked along the last axis of ``W_x``, ``W_h``, ``b``.
 GATE_ORDER: tuple[str, ...] = ("i", "f", "g", "o")
@@ -180,15 +184,6 @@ def lstm_step(
     return h, c, (i, f, g, o)
 
 
-def _initial_state(name: str, state: np.ndarray | None, B: int, p: LSTMParams) -> np.ndarray:
-    if state is None:
-        return np.zeros((B, p.hidden_size), dtype=p.dtype)
-    require_float_array(name, state, 2, "(B, hidden_size)")
-    require_shape(name, state, (B, p.hidden_size), "(B, hidden_size)")
-    require_same_dtype(name, state, p.dtype)
-    return state
-
-
 def lstm_forward(
     x: np.ndarray,
     params: LSTMParams,
@@ -196,18 +191,10 @@ def lstm_forward(
     c0: np.ndarray | None = None,
 ) -> LSTMTrace:
     """Run the LSTM over a sequence ``x`` of shape (T, B, X), starting from (h0, c0) or zeros."""
-    require_float_array("x", x, 3, "(T, B, input_size)")
-    T, B, X = x.shape
-    if X != params.input_size:
-        raise ValueError(
-            f"x has {X} features per step but the LSTM expects input_size="
-            f"{params.input_size}; x must be laid out (T, B, input_size), time first."
-        )
-    if T == 0:
-        raise ValueError("x has no time steps (T = 0); pass at least one step.")
-    require_same_dtype("x", x, params.dtype)
-    h_prev = h0 = _initial_state("h0", h0, B, params)
-    c_prev = c0 = _initial_state("c0", c0, B, params)
+    require_sequence(x, params.input_size, params.dtype)
+    T, B, _ = x.shape
+    h_prev = h0 = initial_state("h0", h0, B, params.hidden_size, params.dtype)
+    c_prev = c0 = initial_state("c0", c0, B, params.hidden_size, params.dtype)
 
     out = {k: np.empty((T, B, params.hidden_size), params.dtype) for k in "hcifgo"}
     for t in range(T):
@@ -281,20 +268,17 @@ def lstm_gradient_check(
     through the network (outputs at all steps, and the final cell state) is exercised. Checks
     the parameters and also the inputs ``x``, ``h0`` and ``c0``.
     """
-    from lstm_utils.gradcheck import check_gradients
-
     rng = np.random.default_rng(seed)
     p = LSTMParams.init(input_size, hidden_size, rng)
     x = rng.normal(size=(steps, batch, input_size))
     h0, c0 = rng.normal(size=(2, batch, hidden_size))
-    w_h = rng.normal(size=(steps, batch, hidden_size))
-    w_c = rng.normal(size=(batch, hidden_size))
 
-    def loss() -> float:
+    def outputs() -> tuple[np.ndarray, np.ndarray]:
         trace = lstm_forward(x, p, h0, c0)
-        return float(np.sum(w_h * trace.h) + np.sum(w_c * trace.c_T))
+        return trace.h, trace.c_T
 
-    g = lstm_backward(lstm_forward(x, p, h0, c0), p, dh=w_h, dc_T=w_c)
-    arrays = {**p.arrays(), "x": x, "h0": h0, "c0": c0}
-    analytic = {**g.params(), "x": g.x, "h0": g.h0, "c0": g.c0}
-    return check_gradients(loss, arrays, analytic)
+    def backward(ws: Sequence[np.ndarray]) -> dict[str, np.ndarray]:
+        g = lstm_backward(lstm_forward(x, p, h0, c0), p, dh=ws[0], dc_T=ws[1])
+        return {**g.params(), "x": g.x, "h0": g.h0, "c0": g.c0}
+
+    return check_linear_loss(outputs, backward, {**p.arrays(), "x": x, "h0": h0, "c0": c0}, rng)
