@@ -1,0 +1,96 @@
+"""Small PyTorch training helpers: seeding, a last-step regressor, a loop with clipping."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+from tqdm.auto import tqdm
+
+Batch = tuple[torch.Tensor, torch.Tensor]
+
+
+def seed_everything(seed: int) -> np.random.Generator:
+    """Seed PyTorch's global generator and return a NumPy generator with the same seed."""
+    torch.manual_seed(seed)
+    return np.random.default_rng(seed)
+
+
+class LastStepRegressor(nn.Module):
+    """A recurrent layer (``"rnn"``: tanh Elman RNN, or ``"lstm"``) and a linear read-out of
+    the last hidden state. Inputs are time-major, (T, B, input_size); outputs (B, outputs)."""
+
+    def __init__(self, cell: str, input_size: int, hidden_size: int, outputs: int = 1) -> None:
+        super().__init__()
+        layers = {"rnn": nn.RNN, "lstm": nn.LSTM}
+        if cell not in layers:
+            raise ValueError(f"cell must be one of {sorted(layers)}, got {cell!r}.")
+        self.recurrent = layers[cell](input_size, hidden_size)
+        self.readout = nn.Linear(hidden_size, outputs)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if x.dim() != 3 or x.shape[2] != self.recurrent.input_size:
+            raise ValueError(
+                f"x must have shape (T, B, {self.recurrent.input_size}), got {tuple(x.shape)}."
+            )
+        hidden, _ = self.recurrent(x)
+        return self.readout(hidden[-1])
+
+
+@dataclass
+class TrainLog:
+    """Per-step training loss and gradient norm (before clipping)."""
+
+    losses: np.ndarray
+    grad_norms: np.ndarray
+
+    @property
+    def diverged(self) -> bool:
+        """True if the loss became NaN or infinite."""
+        return not bool(np.all(np.isfinite(self.losses)))
+
+
+def train_regressor(
+    model: nn.Module,
+    make_batch: Callable[[], Batch],
+    steps: int,
+    optimizer: torch.optim.Optimizer,
+    clip_norm: float | None = None,
+    progress: bool = True,
+) -> TrainLog:
+    """Minimise the MSE for ``steps`` batches drawn from ``make_batch()``.
+
+    With ``clip_norm``, gradients are rescaled so that their global L2 norm is at most
+    ``clip_norm`` (Pascanu et al., 2013). A diverged run (NaN loss) stops early; its log is
+    padded with NaN so that it still has ``steps`` entries.
+    """
+    if steps < 1:
+        raise ValueError(f"steps must be positive, got {steps}.")
+    if clip_norm is not None and not clip_norm > 0:
+        raise ValueError(f"clip_norm must be positive or None, got {clip_norm}.")
+    params = [p for p in model.parameters() if p.requires_grad]
+    losses, norms = np.full(steps, np.nan), np.full(steps, np.nan)
+    bar = tqdm(range(steps), disable=not progress, mininterval=1.0, leave=False)
+    for step in bar:
+        x, y = make_batch()
+        loss = nn.functional.mse_loss(model(x), y)
+        optimizer.zero_grad()
+        loss.backward()
+        max_norm = clip_norm if clip_norm is not None else float("inf")
+        norms[step] = float(nn.utils.clip_grad_norm_(params, max_norm))
+        losses[step] = loss.item()
+        if not np.isfinite(losses[step]):
+            break
+        optimizer.step()
+        if step % 50 == 0:
+            bar.set_postfix(loss=f"{losses[step]:.4f}")
+    return TrainLog(losses=losses, grad_norms=norms)
+
+
+@torch.no_grad()
+def mse(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
+    """Mean squared error of ``model`` on a fixed set."""
+    return float(nn.functional.mse_loss(model(x), y))

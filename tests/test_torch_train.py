@@ -1,0 +1,76 @@
+"""PyTorch helpers: the regressor's shapes and errors, clipping, divergence, reproducibility."""
+
+import numpy as np
+import pytest
+import torch
+
+from lstm_utils.torch_train import LastStepRegressor, mse, seed_everything, train_regressor
+
+
+def _task(rng: np.random.Generator):
+    def make_batch():
+        x = rng.uniform(size=(5, 16, 1)).astype(np.float32)
+        return torch.from_numpy(x), torch.from_numpy(x[-1] + x[-2])
+
+    return make_batch
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+def test_regressor_reads_the_last_step(cell):
+    model = LastStepRegressor(cell, input_size=3, hidden_size=4, outputs=2)
+    assert model(torch.zeros(7, 5, 3)).shape == (5, 2)
+
+
+def test_regressor_errors():
+    with pytest.raises(ValueError, match=r"cell must be one of \['lstm', 'rnn'\], got 'gru'"):
+        LastStepRegressor("gru", 1, 2)
+    with pytest.raises(ValueError, match=r"x must have shape \(T, B, 3\), got \(5, 3\)"):
+        LastStepRegressor("rnn", 3, 2)(torch.zeros(5, 3))
+
+
+def test_training_learns_and_is_reproducible():
+    logs = []
+    for _ in range(2):
+        rng = seed_everything(0)
+        model = LastStepRegressor("lstm", 1, 16)
+        opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+        logs.append(train_regressor(model, _task(rng), 300, opt, progress=False))
+    np.testing.assert_array_equal(logs[0].losses, logs[1].losses)
+    assert logs[0].losses[-20:].mean() < 0.1 * logs[0].losses[:20].mean()
+
+
+def test_clipping_bounds_the_sgd_step():
+    seed_everything(0)
+    model = LastStepRegressor("rnn", 1, 8)
+    before = torch.cat([p.detach().flatten().clone() for p in model.parameters()])
+    opt = torch.optim.SGD(model.parameters(), lr=1.0)
+    log = train_regressor(
+        model, _task(np.random.default_rng(0)), 1, opt, clip_norm=1e-3, progress=False
+    )
+    after = torch.cat([p.detach().flatten() for p in model.parameters()])
+    assert log.grad_norms[0] > 1e-3  # the raw gradient was larger than the clip ...
+    assert float(torch.linalg.vector_norm(after - before)) == pytest.approx(1e-3, rel=1e-4)
+
+
+def test_divergence_is_reported_and_padded():
+    seed_everything(0)
+    model = LastStepRegressor("rnn", 1, 8)
+    opt = torch.optim.SGD(model.parameters(), lr=1e6)
+    log = train_regressor(model, _task(np.random.default_rng(0)), 50, opt, progress=False)
+    assert log.diverged and len(log.losses) == 50 and np.isnan(log.losses[-1])
+
+
+def test_bad_arguments():
+    model = LastStepRegressor("rnn", 1, 2)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    with pytest.raises(ValueError, match=r"steps must be positive"):
+        train_regressor(model, _task(np.random.default_rng(0)), 0, opt)
+    with pytest.raises(ValueError, match=r"clip_norm must be positive"):
+        train_regressor(model, _task(np.random.default_rng(0)), 1, opt, clip_norm=0.0)
+
+
+def test_mse_on_a_fixed_set():
+    model = LastStepRegressor("rnn", 1, 2)
+    x, y = torch.zeros(3, 4, 1), torch.ones(4, 1)
+    expected = ((model(x) - y) ** 2).mean().item()
+    assert mse(model, x, y) == pytest.approx(expected)
