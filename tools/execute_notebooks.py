@@ -4,7 +4,8 @@ Usage: python tools/execute_notebooks.py [NOTEBOOK ...]   (default: every notebo
 
 Run this before committing a notebook: nbval then re-executes it in CI and compares the
 fresh outputs with the stored ones. Known stderr noise from native libraries (which nbval
-would otherwise compare) is removed from the stored outputs; see NOISE below.
+would otherwise compare) is removed from the stored outputs (see NOISE below), and so are
+progress-bar widgets, which are live-only: a static page can only show them frozen.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import nbformat
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
+WIDGET = "application/vnd.jupyter.widget-view+json"
 
 #: stderr lines that native libraries print at import time; they carry no information.
 NOISE = re.compile(
@@ -27,12 +29,15 @@ NOISE = re.compile(
 
 
 def strip_noise(nb: nbformat.NotebookNode) -> None:
-    """Drop NOISE lines from stderr streams, and streams left empty."""
+    """Drop NOISE lines from stderr streams, streams left empty, and widget outputs."""
+    nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
         kept = []
         for out in cell.outputs:
+            if WIDGET in out.get("data", {}):
+                continue
             if out.output_type == "stream" and out.name == "stderr":
                 lines = [ln for ln in out.text.splitlines(keepends=True) if not NOISE.match(ln)]
                 out.text = "".join(lines)
