@@ -50,7 +50,7 @@ def test_no_external_scripts_or_styles(html):
 
 
 def test_mathjax_is_served_locally(html):
-    chapter = (html / "notebooks" / "01_lstm_cell.html").read_text()
+    chapter = (html / "notebooks" / "02_lstm_cell.html").read_text()
     (src,) = set(re.findall(r'<script[^>]*src="([^"]*tex-chtml\.js[^"]*)"', chapter))
     assert src.startswith("../_static/mathjax/")
     assert (html / "_static" / "mathjax" / "tex-chtml.js").is_file()
@@ -68,9 +68,9 @@ def _glued(notebook: str) -> dict[str, str]:
 
 
 def test_glued_numbers_appear_in_the_rendered_chapter(html):
-    glued = _glued("01_lstm_cell.ipynb")
+    glued = _glued("02_lstm_cell.ipynb")
     assert {"gradcheck_max_rel_error", "numpy_lstm_mnist_test_acc"} <= set(glued)
-    text = (html / "notebooks" / "01_lstm_cell.html").read_text()
+    text = (html / "notebooks" / "02_lstm_cell.html").read_text()
     accuracy = float(glued["numpy_lstm_mnist_test_acc"])
     assert f"{accuracy:.1%}" in text
     assert f"{float(glued['gradcheck_max_rel_error']):.1e}" in text
@@ -78,6 +78,20 @@ def test_glued_numbers_appear_in_the_rendered_chapter(html):
 
 
 def test_chapter_has_figures_and_exercises(html):
-    text = (html / "notebooks" / "01_lstm_cell.html").read_text()
+    text = (html / "notebooks" / "02_lstm_cell.html").read_text()
     assert text.count("<img") >= 5
     assert text.count('class="solution') >= 4
+
+
+def test_rnn_chapter_glues_the_adding_problem_results(html):
+    glued = _glued("01_rnn_limits.ipynb")
+    assert {
+        "rnn_grad_decay_50",
+        "lstm_grad_decay_50",
+        "adding_rnn_mse",
+        "adding_lstm_mse",
+        "adding_baseline_mse",
+    } <= set(glued)
+    text = (html / "notebooks" / "01_rnn_limits.html").read_text()
+    assert f"{float(glued['adding_lstm_mse']):.4f}" in text
+    assert f"{float(glued['adding_rnn_mse']):.3f}" in (html / "book" / "intro.html").read_text()
