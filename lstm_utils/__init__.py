@@ -3,10 +3,13 @@
 Modules, one concern each:
 
 - :mod:`lstm_utils.numpy_lstm` — the reference LSTM in NumPy (forward and BPTT backward);
+- :mod:`lstm_utils.numpy_rnn` — the reference plain (tanh) RNN in NumPy, same conventions;
 - :mod:`lstm_utils.gradcheck` — finite-difference gradient checks for any reference model;
 - :mod:`lstm_utils.numpy_train` — softmax cross-entropy and Adam for the NumPy models;
 - :mod:`lstm_utils.datasets` — MNIST (vendored, checksummed) and synthetic sequence tasks;
-- :mod:`lstm_utils.plotting` — the cell diagram and gate-activation plots.
+- :mod:`lstm_utils.plotting` — the cell diagram and gate-activation plots;
+- :mod:`lstm_utils.torch_train` — PyTorch seeding, a last-step regressor, a clipped training loop
+  (imported on demand, so that the NumPy chapters do not load PyTorch).
 """
 
 from lstm_utils.datasets import DataIntegrityError, adding_problem, adjacent_sum, load_mnist

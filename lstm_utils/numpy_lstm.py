@@ -22,9 +22,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
+from lstm_utils._params import RecurrentGrads, RecurrentParams, require_positive_sizes
 from lstm_utils._validation import (
     initial_state,
     require_float_array,
@@ -44,27 +46,10 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 @dataclass
-class LSTMParams:
+class LSTMParams(RecurrentParams):
     """The parameters of one LSTM layer, gates stacked in :data:`GATE_ORDER`."""
 
-    W_x: np.ndarray
-    W_h: np.ndarray
-    b: np.ndarray
-
-    def __post_init__(self) -> None:
-        require_float_array("W_h", self.W_h, 2, "(hidden_size, 4 * hidden_size)")
-        hidden = self.W_h.shape[0]
-        require_shape("W_h", self.W_h, (hidden, 4 * hidden), "(hidden_size, 4 * hidden_size)")
-        require_float_array("W_x", self.W_x, 2, "(input_size, 4 * hidden_size)")
-        if self.W_x.shape[1] != 4 * hidden:
-            raise ValueError(
-                f"W_x must have 4 * hidden_size = {4 * hidden} columns (gates stacked "
-                f"{'|'.join(GATE_ORDER)}), got shape {self.W_x.shape}."
-            )
-        require_float_array("b", self.b, 1, "(4 * hidden_size,)")
-        require_shape("b", self.b, (4 * hidden,), "(4 * hidden_size,)")
-        require_same_dtype("W_x", self.W_x, self.W_h.dtype)
-        require_same_dtype("b", self.b, self.W_h.dtype)
+    gates: ClassVar[tuple[str, ...]] = GATE_ORDER
 
     @classmethod
     def init(
@@ -80,10 +65,7 @@ class LSTMParams:
         A forget bias of 1 starts the cell with f_t ≈ σ(1) ≈ 0.73, so memory is kept by
         default (Gers et al., 2000; Jozefowicz et al., 2015).
         """
-        if input_size < 1 or hidden_size < 1:
-            raise ValueError(
-                f"input_size and hidden_size must be positive, got {input_size}, {hidden_size}."
-            )
+        require_positive_sizes(input_size, hidden_size)
         bound = 1.0 / np.sqrt(hidden_size)
         H = hidden_size
         params = cls(
@@ -94,18 +76,6 @@ class LSTMParams:
         params.gate("f")[2][...] = forget_bias
         return params
 
-    @property
-    def hidden_size(self) -> int:
-        return self.W_h.shape[0]
-
-    @property
-    def input_size(self) -> int:
-        return self.W_x.shape[0]
-
-    @property
-    def dtype(self) -> np.dtype:
-        return self.W_h.dtype
-
     def gate(self, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Views ``(W_x, W_h, b)`` of one gate (``"i"``, ``"f"``, ``"g"`` or ``"o"``)."""
         if name not in GATE_ORDER:
@@ -114,13 +84,9 @@ class LSTMParams:
         cols = slice(k * H, (k + 1) * H)
         return self.W_x[:, cols], self.W_h[:, cols], self.b[cols]
 
-    def arrays(self) -> dict[str, np.ndarray]:
-        """The parameter arrays by name (the same objects, not copies)."""
-        return {"W_x": self.W_x, "W_h": self.W_h, "b": self.b}
-
     def num_parameters(self) -> int:
         """Total number of scalars: 4·H·(H + X + 1)."""
-        return sum(a.size for a in self.arrays().values())
+        return super().num_parameters()
 
 
 @dataclass
@@ -152,21 +118,11 @@ class LSTMTrace:
 
 
 @dataclass
-class LSTMGrads:
-    """Gradients of a scalar loss; ``h`` and ``c`` hold the total dL/dh_t and dL/dc_t."""
+class LSTMGrads(RecurrentGrads):
+    """Gradients of a scalar loss; also ``c0`` and ``c``, the total dL/dc_t at every step."""
 
-    W_x: np.ndarray
-    W_h: np.ndarray
-    b: np.ndarray
-    x: np.ndarray
-    h0: np.ndarray
     c0: np.ndarray
-    h: np.ndarray
     c: np.ndarray
-
-    def params(self) -> dict[str, np.ndarray]:
-        """Parameter gradients keyed like :meth:`LSTMParams.arrays`."""
-        return {"W_x": self.W_x, "W_h": self.W_h, "b": self.b}
 
 
 def lstm_step(

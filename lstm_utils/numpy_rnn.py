@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lstm_utils._params import RecurrentGrads, RecurrentParams, require_positive_sizes
 from lstm_utils._validation import (
     initial_state,
     require_float_array,
@@ -28,26 +29,8 @@ from lstm_utils.gradcheck import check_linear_loss
 
 
 @dataclass
-class RNNParams:
+class RNNParams(RecurrentParams):
     """The parameters of one tanh RNN layer."""
-
-    W_x: np.ndarray
-    W_h: np.ndarray
-    b: np.ndarray
-
-    def __post_init__(self) -> None:
-        require_float_array("W_h", self.W_h, 2, "(hidden_size, hidden_size)")
-        hidden = self.W_h.shape[0]
-        require_shape("W_h", self.W_h, (hidden, hidden), "(hidden_size, hidden_size)")
-        require_float_array("W_x", self.W_x, 2, "(input_size, hidden_size)")
-        if self.W_x.shape[1] != hidden:
-            raise ValueError(
-                f"W_x must have hidden_size = {hidden} columns, got shape {self.W_x.shape}."
-            )
-        require_float_array("b", self.b, 1, "(hidden_size,)")
-        require_shape("b", self.b, (hidden,), "(hidden_size,)")
-        require_same_dtype("W_x", self.W_x, self.W_h.dtype)
-        require_same_dtype("b", self.b, self.W_h.dtype)
 
     @classmethod
     def init(
@@ -63,10 +46,7 @@ class RNNParams:
         An orthogonal matrix has every eigenvalue on the unit circle, so ρ·Q has spectral
         radius exactly ρ: the knob that decides whether gradients vanish or explode.
         """
-        if input_size < 1 or hidden_size < 1:
-            raise ValueError(
-                f"input_size and hidden_size must be positive, got {input_size}, {hidden_size}."
-            )
+        require_positive_sizes(input_size, hidden_size)
         bound = 1.0 / np.sqrt(hidden_size)
         W_h = rng.uniform(-bound, bound, (hidden_size, hidden_size))
         if spectral_radius is not None:
@@ -77,22 +57,6 @@ class RNNParams:
             W_h=W_h.astype(dtype),
             b=np.zeros(hidden_size, dtype),
         )
-
-    @property
-    def hidden_size(self) -> int:
-        return self.W_h.shape[0]
-
-    @property
-    def input_size(self) -> int:
-        return self.W_x.shape[0]
-
-    @property
-    def dtype(self) -> np.dtype:
-        return self.W_h.dtype
-
-    def arrays(self) -> dict[str, np.ndarray]:
-        """The parameter arrays by name (the same objects, not copies)."""
-        return {"W_x": self.W_x, "W_h": self.W_h, "b": self.b}
 
     def spectral_radius(self) -> float:
         """Largest eigenvalue modulus of W_h."""
@@ -108,20 +72,8 @@ class RNNTrace:
     h: np.ndarray
 
 
-@dataclass
-class RNNGrads:
+class RNNGrads(RecurrentGrads):
     """Gradients of a scalar loss; ``h`` holds the total dL/dh_t at every step."""
-
-    W_x: np.ndarray
-    W_h: np.ndarray
-    b: np.ndarray
-    x: np.ndarray
-    h0: np.ndarray
-    h: np.ndarray
-
-    def params(self) -> dict[str, np.ndarray]:
-        """Parameter gradients keyed like :meth:`RNNParams.arrays`."""
-        return {"W_x": self.W_x, "W_h": self.W_h, "b": self.b}
 
 
 def rnn_forward(x: np.ndarray, params: RNNParams, h0: np.ndarray | None = None) -> RNNTrace:
