@@ -9,6 +9,7 @@ Modules, one concern each:
 - :mod:`lstm_utils.numpy_train` — softmax cross-entropy and Adam for the NumPy models;
 - :mod:`lstm_utils.datasets` — MNIST (vendored, checksummed) and synthetic sequence tasks;
 - :mod:`lstm_utils.plotting` — the cell diagram and gate-activation plots;
+- :mod:`lstm_utils.tf_compat` — importing TensorFlow for ``tf.compat.v1`` code, quietly;
 - :mod:`lstm_utils.torch_train` — PyTorch seeding, a last-step regressor, a clipped training loop
   (imported on demand, so that the NumPy chapters do not load PyTorch).
 """

@@ -1,0 +1,53 @@
+"""Importing TensorFlow for the chapters that run TF1 code through ``tf.compat.v1``.
+
+TF1 cells (``tf.compat.v1.nn.rnn_cell.LSTMCell`` and friends) only work with the legacy
+``tf-keras`` package, which TensorFlow selects when ``TF_USE_LEGACY_KERAS=1`` is set *before*
+it is first imported; ``import keras`` still gives Keras 3. TensorFlow's native libraries
+also print start-up lines (absl, CUDA probing) straight to the process's stderr, which would
+end up in every stored notebook output: they are silenced during the import, and the C++ log
+level is raised for the rest of the process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+from types import ModuleType
+
+
+@contextlib.contextmanager
+def _stderr_silenced() -> Iterator[None]:
+    """Point file descriptor 2 at /dev/null (catches output from C/C++ code too)."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def import_tf1() -> ModuleType:
+    """Import TensorFlow with legacy Keras selected and start-up noise silenced.
+
+    Call it before anything else imports TensorFlow (``import keras`` does). Raises a
+    ``RuntimeError`` naming the fix if TensorFlow was already imported without the flag.
+    """
+    if "tensorflow" in sys.modules and os.environ.get("TF_USE_LEGACY_KERAS") != "1":
+        raise RuntimeError(
+            "TensorFlow was already imported without TF_USE_LEGACY_KERAS=1, so TF1 cells will "
+            "not work in this process. Restart the kernel and call import_tf1() before "
+            "importing tensorflow or keras."
+        )
+    os.environ["TF_USE_LEGACY_KERAS"] = "1"
+    # 3 = C++ errors too: on a machine without a GPU, device discovery logs a failed cuInit
+    # as an error. Python exceptions are unaffected; set the variable yourself to see more.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    with _stderr_silenced():
+        import tensorflow as tf
+    tf.get_logger().setLevel("ERROR")  # deprecation notices of the legacy API, logged by TF
+    return tf
