@@ -95,3 +95,11 @@ def test_rnn_chapter_glues_the_adding_problem_results(html):
     text = (html / "notebooks" / "01_rnn_limits.html").read_text()
     assert f"{float(glued['adding_lstm_mse']):.4f}" in text
     assert f"{float(glued['adding_rnn_mse']):.3f}" in (html / "book" / "intro.html").read_text()
+
+
+def test_four_frameworks_chapter_glues_the_equivalence(html):
+    glued = _glued("03_four_frameworks.ipynb")
+    diff = float(glued["equivalence_max_abs_diff"])
+    assert diff <= 1e-5
+    text = (html / "notebooks" / "03_four_frameworks.html").read_text()
+    assert f"{diff:.1e}" in text
