@@ -14,9 +14,14 @@ def require_float_array(name: str, value: object, ndim: int, layout: str) -> np.
     the error so that the caller sees which axis is missing or extra.
     """
     if not isinstance(value, np.ndarray):
+        fix = (
+            f"{name} is a framework tensor; pass a NumPy array, e.g. "
+            f"{name}.detach().cpu().numpy() for PyTorch"
+            if hasattr(value, "detach")
+            else f"convert it with np.asarray({name}, dtype=np.float64)"
+        )
         raise TypeError(
-            f"{name} must be a NumPy array of shape {layout}, got {type(value).__name__}; "
-            f"convert it with np.asarray({name}, dtype=np.float64)."
+            f"{name} must be a NumPy array of shape {layout}, got {type(value).__name__}; {fix}."
         )
     if value.dtype not in FLOAT_DTYPES:
         raise TypeError(

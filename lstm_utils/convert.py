@@ -41,15 +41,6 @@ def _permute_gates(a: np.ndarray, order: list[int]) -> np.ndarray:
     return np.concatenate([blocks[k] for k in order], axis=-1)
 
 
-def _array(name: str, value: object, ndim: int, layout: str) -> np.ndarray:
-    if hasattr(value, "detach"):
-        raise TypeError(
-            f"{name} is a framework tensor; pass a NumPy array, e.g. "
-            f"{name}.detach().cpu().numpy() for PyTorch."
-        )
-    return require_float_array(name, value, ndim, layout)
-
-
 def to_torch(params: LSTMParams, layer: int = 0) -> dict[str, np.ndarray]:
     """``nn.LSTM`` state-dict entries for one layer (``bias_hh`` is zero; the sum matters)."""
     return {
@@ -69,13 +60,13 @@ def from_torch(state: Mapping[str, np.ndarray], layer: int = 0) -> LSTMParams:
             f"state has no {missing}; expected the keys of nn.LSTM(..., bias=True) layer "
             f"{layer}, got {sorted(state)}."
         )
-    w_ih = _array(keys[0], state[keys[0]], 2, "(4 * hidden_size, input_size)")
-    w_hh = _array(keys[1], state[keys[1]], 2, "(4 * hidden_size, hidden_size)")
+    w_ih = require_float_array(keys[0], state[keys[0]], 2, "(4 * hidden_size, input_size)")
+    w_hh = require_float_array(keys[1], state[keys[1]], 2, "(4 * hidden_size, hidden_size)")
     hidden = w_hh.shape[1]
     require_shape(keys[1], w_hh, (4 * hidden, hidden), "(4 * hidden_size, hidden_size)")
     require_shape(keys[0], w_ih, (4 * hidden, w_ih.shape[1]), "(4 * hidden_size, input_size)")
-    b_ih = _array(keys[2], state[keys[2]], 1, "(4 * hidden_size,)")
-    b_hh = _array(keys[3], state[keys[3]], 1, "(4 * hidden_size,)")
+    b_ih = require_float_array(keys[2], state[keys[2]], 1, "(4 * hidden_size,)")
+    b_hh = require_float_array(keys[3], state[keys[3]], 1, "(4 * hidden_size,)")
     require_shape(keys[2], b_ih, (4 * hidden,), "(4 * hidden_size,)")
     require_shape(keys[3], b_hh, (4 * hidden,), "(4 * hidden_size,)")
     return LSTMParams(W_x=w_ih.T.copy(), W_h=w_hh.T.copy(), b=b_ih + b_hh)
@@ -112,8 +103,8 @@ def from_tf1(
     kernel: np.ndarray, bias: np.ndarray, input_size: int, forget_bias: float = 1.0
 ) -> LSTMParams:
     """Reference parameters from a TF1 cell's ``(kernel, bias)``; see :func:`to_tf1`."""
-    kernel = _array("kernel", kernel, 2, "(input_size + hidden_size, 4 * hidden_size)")
-    bias = _array("bias", bias, 1, "(4 * hidden_size,)")
+    kernel = require_float_array("kernel", kernel, 2, "(input_size + hidden_size, 4 * hidden_size)")
+    bias = require_float_array("bias", bias, 1, "(4 * hidden_size,)")
     H = kernel.shape[1] // 4
     if kernel.shape != (input_size + H, 4 * H):
         raise ValueError(

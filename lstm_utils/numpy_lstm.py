@@ -47,7 +47,8 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 
 @dataclass
 class LSTMParams(RecurrentParams):
-    """The parameters of one LSTM layer, gates stacked in :data:`GATE_ORDER`."""
+    """The parameters of one LSTM layer, gates stacked in :data:`GATE_ORDER`:
+    4·H·(H + X + 1) numbers in all (:meth:`num_parameters`)."""
 
     gates: ClassVar[tuple[str, ...]] = GATE_ORDER
 
@@ -83,10 +84,6 @@ class LSTMParams(RecurrentParams):
         k, H = GATE_ORDER.index(name), self.hidden_size
         cols = slice(k * H, (k + 1) * H)
         return self.W_x[:, cols], self.W_h[:, cols], self.b[cols]
-
-    def num_parameters(self) -> int:
-        """Total number of scalars: 4·H·(H + X + 1)."""
-        return super().num_parameters()
 
 
 @dataclass

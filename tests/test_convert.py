@@ -107,3 +107,10 @@ def test_errors_name_the_problem():
         from_keras(to_keras(params)[:2])
     with pytest.raises(ValueError, match=r"W_h must have shape \(3, 12\)"):
         from_keras([params.W_x, params.W_h[:, :8], params.b])
+
+
+def test_keras_weights_given_as_tensors_name_the_fix():
+    params = LSTMParams.init(2, 3, np.random.default_rng(0))
+    kernel, recurrent, bias = to_keras(params)
+    with pytest.raises(TypeError, match=r"W_x is a framework tensor.*detach\(\)\.cpu\(\)\.numpy"):
+        from_keras([torch.from_numpy(kernel), recurrent, bias])
