@@ -84,8 +84,17 @@ def from_keras(weights: list[np.ndarray]) -> LSTMParams:
             f"expected [kernel, recurrent_kernel, bias], got {len(weights)} arrays; build the "
             "Keras LSTM with use_bias=True."
         )
-    kernel, recurrent, bias = weights
-    return LSTMParams(W_x=kernel.copy(), W_h=recurrent.copy(), b=bias.copy())
+    kernel, recurrent, bias = (
+        require_float_array(name, w, ndim, layout).copy()
+        for name, w, ndim, layout in zip(
+            ("kernel", "recurrent_kernel", "bias"),
+            weights,
+            (2, 2, 1),
+            ("(input_size, 4 * units)", "(units, 4 * units)", "(4 * units,)"),
+            strict=True,
+        )
+    )
+    return LSTMParams(W_x=kernel, W_h=recurrent, b=bias)
 
 
 def to_tf1(params: LSTMParams, forget_bias: float = 1.0) -> tuple[np.ndarray, np.ndarray]:

@@ -48,7 +48,7 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 @dataclass
 class LSTMParams(RecurrentParams):
     """The parameters of one LSTM layer, gates stacked in :data:`GATE_ORDER`:
-    4·H·(H + X + 1) numbers in all (:meth:`num_parameters`)."""
+    4·H·(H + X + 1) numbers in all (``num_parameters()``)."""
 
     gates: ClassVar[tuple[str, ...]] = GATE_ORDER
 

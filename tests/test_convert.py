@@ -112,5 +112,7 @@ def test_errors_name_the_problem():
 def test_keras_weights_given_as_tensors_name_the_fix():
     params = LSTMParams.init(2, 3, np.random.default_rng(0))
     kernel, recurrent, bias = to_keras(params)
-    with pytest.raises(TypeError, match=r"W_x is a framework tensor.*detach\(\)\.cpu\(\)\.numpy"):
+    with pytest.raises(
+        TypeError, match=r"kernel is a framework tensor.*detach\(\)\.cpu\(\)\.numpy"
+    ):
         from_keras([torch.from_numpy(kernel), recurrent, bias])
