@@ -1,4 +1,4 @@
-"""Importing TensorFlow for the chapters that run TF1 code through ``tf.compat.v1``.
+"""Importing TensorFlow (for TF1 code through ``tf.compat.v1``) and Keras 3, quietly.
 
 TF1 cells (``tf.compat.v1.nn.rnn_cell.LSTMCell`` and friends) only work with the legacy
 ``tf-keras`` package, which TensorFlow selects when ``TF_USE_LEGACY_KERAS=1`` is set *before*
@@ -11,6 +11,7 @@ level is raised for the rest of the process.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import sys
 from collections.abc import Iterator
@@ -31,6 +32,15 @@ def _stderr_silenced() -> Iterator[None]:
         os.close(saved)
 
 
+def _quiet_import(name: str) -> ModuleType:
+    # 3 = C++ errors too: on a machine without a GPU, device discovery logs a failed cuInit
+    # as an error. Python exceptions are unaffected; set the variable yourself to see more.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    with _stderr_silenced():
+        module = importlib.import_module(name)
+    return module
+
+
 def import_tf1() -> ModuleType:
     """Import TensorFlow with legacy Keras selected and start-up noise silenced.
 
@@ -44,10 +54,21 @@ def import_tf1() -> ModuleType:
             "importing tensorflow or keras."
         )
     os.environ["TF_USE_LEGACY_KERAS"] = "1"
-    # 3 = C++ errors too: on a machine without a GPU, device discovery logs a failed cuInit
-    # as an error. Python exceptions are unaffected; set the variable yourself to see more.
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    with _stderr_silenced():
-        import tensorflow as tf
+    tf = _quiet_import("tensorflow")
     tf.get_logger().setLevel("ERROR")  # deprecation notices of the legacy API, logged by TF
     return tf
+
+
+def import_keras() -> ModuleType:
+    """Import Keras 3 on the TensorFlow backend with TensorFlow's start-up noise silenced.
+
+    The backend is TensorFlow unless ``KERAS_BACKEND`` is already set; a different backend
+    raises a ``RuntimeError``, since the book's Keras chapter explains the TensorFlow one.
+    """
+    backend = os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    if backend != "tensorflow":
+        raise RuntimeError(
+            f"KERAS_BACKEND is {backend!r}; the book's Keras code runs on 'tensorflow'. "
+            "Unset the variable (or set it to 'tensorflow') and restart the kernel."
+        )
+    return _quiet_import("keras")

@@ -1,4 +1,5 @@
-"""import_tf1: TF1 cells work, start-up noise is silenced, misuse is reported."""
+"""import_tf1 / import_keras: the right Keras is loaded, start-up noise is silenced, misuse is
+reported."""
 
 import subprocess
 import sys
@@ -20,8 +21,8 @@ with graph.as_default():
 """
 
 
-def _run(code: str) -> subprocess.CompletedProcess:
-    env = {"PATH": "/usr/bin:/bin"}  # no TF_* variables inherited from the test session
+def _run(code: str, **extra_env: str) -> subprocess.CompletedProcess:
+    env = {"PATH": "/usr/bin:/bin", **extra_env}  # no TF_*/KERAS_* variables inherited
     return subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code)],
         capture_output=True,
@@ -43,3 +44,26 @@ def test_import_after_plain_tensorflow_names_the_fix():
     result = _run("import tensorflow\nfrom lstm_utils.tf_compat import import_tf1\nimport_tf1()")
     assert result.returncode != 0
     assert "Restart the kernel and call import_tf1() before" in result.stderr
+
+
+KERAS_SCRIPT = """
+from lstm_utils.tf_compat import import_keras
+keras = import_keras()
+layer = keras.layers.LSTM(4)
+print(keras.__version__.split(".")[0], keras.backend.backend(), tuple(layer(
+    keras.ops.zeros((2, 3, 5))).shape))
+"""
+
+
+def test_import_keras_gives_keras_3_on_tensorflow_with_clean_stderr():
+    result = _run(KERAS_SCRIPT)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "3 tensorflow (2, 4)"
+    assert result.stderr == ""
+
+
+def test_import_keras_with_another_backend_names_the_fix():
+    result = _run(KERAS_SCRIPT, KERAS_BACKEND="jax")
+    assert result.returncode != 0
+    assert "KERAS_BACKEND is 'jax'" in result.stderr
+    assert "Unset the variable" in result.stderr
