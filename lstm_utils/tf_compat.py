@@ -72,3 +72,26 @@ def import_keras() -> ModuleType:
             "Unset the variable (or set it to 'tensorflow') and restart the kernel."
         )
     return _quiet_import("keras")
+
+
+def seed_tf1_graph(seed: int) -> None:
+    """Seed everything a TF1 graph draws random numbers from; call it inside ``graph.as_default()``.
+
+    ``tf.compat.v1.set_random_seed`` alone is not enough: the TF1 cells and
+    ``tf.compat.v1.layers`` create their weights with legacy-Keras initialisers, which take
+    their seeds from Python's ``random`` module, so every build would start from different
+    weights. ``tf.keras.utils.set_random_seed`` seeds that module (and NumPy and TensorFlow's
+    global seed). TensorFlow must have been imported with :func:`import_tf1`.
+    """
+    if "tensorflow" not in sys.modules:
+        raise RuntimeError("TensorFlow is not imported yet: call import_tf1() first.")
+    tf = sys.modules["tensorflow"]
+    if tf.executing_eagerly():
+        raise RuntimeError(
+            "seed_tf1_graph() was called outside a graph: call it inside "
+            "`with graph.as_default():`, before the graph's variables are created."
+        )
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
+    tf.compat.v1.set_random_seed(seed)
+    tf.keras.utils.set_random_seed(seed)

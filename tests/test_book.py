@@ -109,6 +109,8 @@ def test_four_frameworks_chapter_glues_the_equivalence(html):
     ("notebook", "key"),
     [
         ("04_pytorch_lstm", "mnist_torch_test_acc"),
+        ("05_tf1_static_dynamic", "mnist_tf1_static_test_acc"),
+        ("05_tf1_static_dynamic", "mnist_tf1_dynamic_test_acc"),
         ("06_keras_lstm", "mnist_keras_test_acc"),
     ],
 )
@@ -117,4 +119,12 @@ def test_framework_chapters_show_their_mnist_accuracy(html, notebook, key):
     assert accuracy >= 0.985
     text = (html / "notebooks" / f"{notebook}.html").read_text()
     assert f"{accuracy:.2%}" in text
-    assert f"{accuracy:.2%}" in (html / "book" / "intro.html").read_text()
+    if key != "mnist_tf1_static_test_acc":
+        assert f"{accuracy:.2%}" in (html / "book" / "intro.html").read_text()
+
+
+def test_tf1_chapter_glues_the_static_dynamic_build_ratio(html):
+    ratio = float(_glued("05_tf1_static_dynamic.ipynb")["static_dynamic_build_ratio_784"])
+    assert ratio > 10
+    text = re.sub(r"<[^>]+>", "", (html / "notebooks" / "05_tf1_static_dynamic.html").read_text())
+    assert f"{ratio:g}× longer" in text

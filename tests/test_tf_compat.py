@@ -67,3 +67,39 @@ def test_import_keras_with_another_backend_names_the_fix():
     assert result.returncode != 0
     assert "KERAS_BACKEND is 'jax'" in result.stderr
     assert "Unset the variable" in result.stderr
+
+
+SEED_SCRIPT = """
+import warnings
+warnings.simplefilter("ignore", UserWarning)
+from lstm_utils.tf_compat import import_tf1, seed_tf1_graph
+tf = import_tf1()
+v1 = tf.compat.v1
+
+def initial_kernel(full_seed):
+    graph = tf.Graph()
+    with graph.as_default():
+        seed_tf1_graph(0) if full_seed else v1.set_random_seed(0)
+        x = v1.placeholder(tf.float32, (2, 3, 5))
+        v1.nn.dynamic_rnn(v1.nn.rnn_cell.LSTMCell(4), x, dtype=tf.float32)
+        init = v1.global_variables_initializer()
+    with v1.Session(graph=graph) as session:
+        session.run(init)
+        return session.run(graph.get_collection(v1.GraphKeys.GLOBAL_VARIABLES)[0])
+
+print((initial_kernel(True) == initial_kernel(True)).all(),
+      (initial_kernel(False) == initial_kernel(False)).all())
+try:
+    seed_tf1_graph(0)
+except RuntimeError as error:
+    print(error)
+"""
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_seed_tf1_graph_makes_initial_weights_reproducible():
+    result = _run(SEED_SCRIPT)
+    assert result.returncode == 0, result.stderr
+    same, error = result.stdout.strip().splitlines()
+    assert same == "True False"  # the graph seed alone is not enough
+    assert "inside `with graph.as_default():`" in error
