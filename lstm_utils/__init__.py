@@ -4,6 +4,7 @@ Modules, one concern each:
 
 - :mod:`lstm_utils.numpy_lstm` — the reference LSTM in NumPy (forward and BPTT backward);
 - :mod:`lstm_utils.numpy_rnn` — the reference plain (tanh) RNN in NumPy, same conventions;
+- :mod:`lstm_utils.numpy_gru` — the reference GRU in NumPy (forward), PyTorch's formulation;
 - :mod:`lstm_utils.convert` — one LSTM's weights in PyTorch, Keras 3 and TF1 layouts;
 - :mod:`lstm_utils.gradcheck` — finite-difference gradient checks for any reference model;
 - :mod:`lstm_utils.numpy_train` — softmax cross-entropy and Adam for the NumPy models;

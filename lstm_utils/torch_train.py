@@ -20,12 +20,13 @@ def seed_everything(seed: int) -> np.random.Generator:
 
 
 class LastStepRegressor(nn.Module):
-    """A recurrent layer (``"rnn"``: tanh Elman RNN, or ``"lstm"``) and a linear read-out of
-    the last hidden state. Inputs are time-major, (T, B, input_size); outputs (B, outputs)."""
+    """A recurrent layer (``"rnn"``: tanh Elman RNN, ``"lstm"`` or ``"gru"``) and a linear
+    read-out of the last hidden state. Inputs are time-major, (T, B, input_size); outputs
+    (B, outputs)."""
 
     def __init__(self, cell: str, input_size: int, hidden_size: int, outputs: int = 1) -> None:
         super().__init__()
-        layers = {"rnn": nn.RNN, "lstm": nn.LSTM}
+        layers = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
         if cell not in layers:
             raise ValueError(f"cell must be one of {sorted(layers)}, got {cell!r}.")
         self.recurrent = layers[cell](input_size, hidden_size)
@@ -60,11 +61,13 @@ def train_regressor(
     optimizer: torch.optim.Optimizer,
     clip_norm: float | None = None,
     progress: bool = True,
+    scheduler: torch.optim.lr_scheduler.LRScheduler | None = None,
 ) -> TrainLog:
     """Minimise the MSE for ``steps`` batches drawn from ``make_batch()``.
 
     With ``clip_norm``, gradients are rescaled so that their global L2 norm is at most
-    ``clip_norm`` (Pascanu et al., 2013). A diverged run (NaN loss) stops early; its log is
+    ``clip_norm`` (Pascanu et al., 2013). A learning-rate ``scheduler`` of ``optimizer``
+    is stepped after every optimiser step. A diverged run (NaN loss) stops early; its log is
     padded with NaN so that it still has ``steps`` entries.
     """
     if steps < 1:
@@ -85,6 +88,8 @@ def train_regressor(
         if not np.isfinite(losses[step]):
             break
         optimizer.step()
+        if scheduler is not None:
+            scheduler.step()
         if step % 50 == 0:
             bar.set_postfix(loss=f"{losses[step]:.4f}")
     return TrainLog(losses=losses, grad_norms=norms)

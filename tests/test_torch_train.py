@@ -1,5 +1,7 @@
 """PyTorch helpers: the regressor's shapes and errors, clipping, divergence, reproducibility."""
 
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -15,15 +17,17 @@ def _task(rng: np.random.Generator):
     return make_batch
 
 
-@pytest.mark.parametrize("cell", ["rnn", "lstm"])
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
 def test_regressor_reads_the_last_step(cell):
     model = LastStepRegressor(cell, input_size=3, hidden_size=4, outputs=2)
     assert model(torch.zeros(7, 5, 3)).shape == (5, 2)
 
 
 def test_regressor_errors():
-    with pytest.raises(ValueError, match=r"cell must be one of \['lstm', 'rnn'\], got 'gru'"):
-        LastStepRegressor("gru", 1, 2)
+    with pytest.raises(
+        ValueError, match=r"cell must be one of \['gru', 'lstm', 'rnn'\], got 'transformer'"
+    ):
+        LastStepRegressor("transformer", 1, 2)
     with pytest.raises(ValueError, match=r"x must have shape \(T, B, 3\), got \(5, 3\)"):
         LastStepRegressor("rnn", 3, 2)(torch.zeros(5, 3))
 
@@ -58,6 +62,18 @@ def test_divergence_is_reported_and_padded():
     opt = torch.optim.SGD(model.parameters(), lr=1e6)
     log = train_regressor(model, _task(np.random.default_rng(0)), 50, opt, progress=False)
     assert log.diverged and len(log.losses) == 50 and np.isnan(log.losses[-1])
+
+
+def test_scheduler_is_stepped_after_each_optimiser_step():
+    model = LastStepRegressor("rnn", 1, 2)
+    opt = torch.optim.SGD(model.parameters(), lr=1.0)
+    scheduler = torch.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # PyTorch warns if the scheduler steps first
+        train_regressor(
+            model, _task(np.random.default_rng(0)), 3, opt, progress=False, scheduler=scheduler
+        )
+    assert opt.param_groups[0]["lr"] == 0.125
 
 
 def test_bad_arguments():

@@ -1,0 +1,97 @@
+"""Reference GRU: agrees with torch.nn.GRU on ported weights; sizes and errors."""
+
+import numpy as np
+import pytest
+import torch
+
+from lstm_utils.numpy_gru import GRUParams, gru_forward, gru_from_torch, gru_to_torch
+
+SHAPES = [(3, 5, 7, 2), (1, 2, 3, 1), (6, 4, 2, 3)]  # (X, H, T, B), random sizes
+
+
+def _torch_gru(X: int, H: int, dtype: torch.dtype, seed: int = 0) -> torch.nn.GRU:
+    torch.manual_seed(seed)
+    gru = torch.nn.GRU(X, H).to(dtype)
+    with torch.no_grad():  # distinct, non-zero biases in both vectors expose any bias mix-up
+        gru.bias_ih_l0.normal_()
+        gru.bias_hh_l0.normal_()
+    return gru
+
+
+def _numpy_state(gru: torch.nn.GRU) -> dict[str, np.ndarray]:
+    return {k: v.detach().numpy() for k, v in gru.state_dict().items()}
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize(("dtype", "tol"), [(torch.float32, 1e-5), (torch.float64, 1e-12)])
+def test_reference_gru_matches_torch(shape, dtype, tol):
+    X, H, T, B = shape
+    gru = _torch_gru(X, H, dtype)
+    x = torch.randn(T, B, X, dtype=dtype)
+    h0 = torch.randn(1, B, H, dtype=dtype)
+    out, h_n = gru(x, h0)
+    trace = gru_forward(x.numpy(), gru_from_torch(_numpy_state(gru)), h0[0].numpy())
+    assert trace.h.dtype == x.numpy().dtype
+    assert np.max(np.abs(trace.h - out.detach().numpy())) <= tol
+    assert np.max(np.abs(trace.h_T - h_n[0].detach().numpy())) <= tol
+
+
+def test_round_trip_through_torch_layout():
+    params = GRUParams.init(3, 4, np.random.default_rng(1))
+    gru = torch.nn.GRU(3, 4).double()
+    gru.load_state_dict({k: torch.from_numpy(v) for k, v in gru_to_torch(params).items()})
+    back = gru_from_torch(_numpy_state(gru))
+    for name, value in params.arrays().items():
+        np.testing.assert_array_equal(back.arrays()[name], value)
+    x = np.random.default_rng(2).normal(size=(5, 2, 3))
+    out, _ = gru(torch.from_numpy(x))
+    np.testing.assert_allclose(gru_forward(x, params).h, out.detach().numpy(), atol=1e-12)
+
+
+def test_parameter_counts():
+    X, H = 28, 128
+    params = GRUParams.init(X, H, np.random.default_rng(0))
+    assert params.num_parameters() == 3 * H * (X + H + 1) + H
+    torch_count = sum(p.numel() for p in torch.nn.GRU(X, H).parameters())
+    assert torch_count == 3 * H * (X + H + 2) == params.num_parameters() + 2 * H
+
+
+def test_update_gate_saturated_keeps_the_state():
+    params = GRUParams.init(2, 3, np.random.default_rng(0))
+    params.b[3:6] = 50.0  # z ≈ 1: h_t = h_{t-1}
+    h0 = np.array([[0.5, -0.25, 0.125]])
+    trace = gru_forward(np.random.default_rng(1).normal(size=(10, 1, 2)), params, h0)
+    np.testing.assert_allclose(trace.h[-1], h0, atol=1e-12)
+    assert trace.z.min() > 1 - 1e-12
+
+
+def test_reset_gate_bias_is_not_mergeable():
+    """b_hn sits inside r ⊙ (...): moving it into b changes the function."""
+    rng = np.random.default_rng(0)
+    params = GRUParams.init(2, 3, rng)
+    params.b_hn[:] = 1.0
+    merged = GRUParams(params.W_x, params.W_h, params.b.copy(), np.zeros(3))
+    merged.b[6:] += params.b_hn
+    x = rng.normal(size=(4, 2, 2))
+    assert np.max(np.abs(gru_forward(x, params).h - gru_forward(x, merged).h)) > 1e-3
+
+
+def test_lstm_state_dict_is_refused_with_the_right_function_named():
+    state = {k: v.detach().numpy() for k, v in torch.nn.LSTM(3, 4).state_dict().items()}
+    with pytest.raises(
+        ValueError, match=r"nn\.LSTM state dict; use lstm_utils\.convert\.from_torch"
+    ):
+        gru_from_torch(state)
+
+
+def test_missing_layer_and_bad_shapes_are_named():
+    state = _numpy_state(torch.nn.GRU(3, 4))
+    with pytest.raises(KeyError, match="weight_ih_l1"):
+        gru_from_torch(state, layer=1)
+    params = GRUParams.init(3, 4, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="b_hn"):
+        GRUParams(params.W_x, params.W_h, params.b, np.zeros(3))
+    with pytest.raises(ValueError, match="3 \\* hidden_size"):
+        GRUParams(params.W_x[:, :8], params.W_h, params.b, params.b_hn)
+    with pytest.raises(ValueError, match="input_size=3"):
+        gru_forward(np.zeros((2, 1, 5)), params)
