@@ -51,24 +51,54 @@ def to_torch(params: LSTMParams, layer: int = 0) -> dict[str, np.ndarray]:
     }
 
 
-def from_torch(state: Mapping[str, np.ndarray], layer: int = 0) -> LSTMParams:
-    """Reference parameters from one layer of an ``nn.LSTM`` state dict (NumPy arrays)."""
+#: Recurrent layers whose state dicts ``torch_layer_arrays`` reads, by number of gate blocks:
+#: (module, the function that converts it).
+TORCH_LAYOUTS: dict[int, tuple[str, str]] = {
+    4: ("nn.LSTM", "lstm_utils.convert.from_torch"),
+    3: ("nn.GRU", "lstm_utils.numpy_gru.gru_from_torch"),
+}
+
+
+def torch_layer_arrays(
+    state: Mapping[str, np.ndarray], layer: int, gates: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``weight_ih``, ``weight_hh``, ``bias_ih``, ``bias_hh`` of one layer of a PyTorch
+    recurrent-layer state dict with ``gates`` stacked blocks (4: ``nn.LSTM``, 3: ``nn.GRU``),
+    validated. A state dict of the other kind is named, with the function that reads it."""
+    module = TORCH_LAYOUTS[gates][0]
     keys = [f"weight_ih_l{layer}", f"weight_hh_l{layer}", f"bias_ih_l{layer}", f"bias_hh_l{layer}"]
     missing = [k for k in keys if k not in state]
     if missing:
         raise KeyError(
-            f"state has no {missing}; expected the keys of nn.LSTM(..., bias=True) layer "
+            f"state has no {missing}; expected the keys of {module}(..., bias=True) layer "
             f"{layer}, got {sorted(state)}."
         )
-    w_ih = require_float_array(keys[0], state[keys[0]], 2, "(4 * hidden_size, input_size)")
-    w_hh = require_float_array(keys[1], state[keys[1]], 2, "(4 * hidden_size, hidden_size)")
-    hidden = w_hh.shape[1]
-    require_shape(keys[1], w_hh, (4 * hidden, hidden), "(4 * hidden_size, hidden_size)")
-    require_shape(keys[0], w_ih, (4 * hidden, w_ih.shape[1]), "(4 * hidden_size, input_size)")
-    b_ih = require_float_array(keys[2], state[keys[2]], 1, "(4 * hidden_size,)")
-    b_hh = require_float_array(keys[3], state[keys[3]], 1, "(4 * hidden_size,)")
-    require_shape(keys[2], b_ih, (4 * hidden,), "(4 * hidden_size,)")
-    require_shape(keys[3], b_hh, (4 * hidden,), "(4 * hidden_size,)")
+    rows = f"({gates} * hidden_size"
+    w_ih = require_float_array(keys[0], state[keys[0]], 2, f"{rows}, input_size)")
+    w_hh = require_float_array(keys[1], state[keys[1]], 2, f"{rows}, hidden_size)")
+    hidden, hint = w_hh.shape[1], ""
+    rows_of = [np.shape(state[k])[0] if np.ndim(state[k]) else None for k in keys]
+    for blocks, (other, reader) in TORCH_LAYOUTS.items():
+        if blocks != gates and all(n == blocks * hidden for n in rows_of):
+            hint = (
+                f" Every array has {blocks} * hidden_size rows, as in an {other} state dict: "
+                f"if it is one, use {reader}."
+            )
+    try:
+        require_shape(keys[1], w_hh, (gates * hidden, hidden), f"{rows}, hidden_size)")
+        require_shape(keys[0], w_ih, (gates * hidden, w_ih.shape[1]), f"{rows}, input_size)")
+        b_ih = require_float_array(keys[2], state[keys[2]], 1, f"{rows},)")
+        b_hh = require_float_array(keys[3], state[keys[3]], 1, f"{rows},)")
+        require_shape(keys[2], b_ih, (gates * hidden,), f"{rows},)")
+        require_shape(keys[3], b_hh, (gates * hidden,), f"{rows},)")
+    except ValueError as error:
+        raise ValueError(f"{error}{hint}") from None
+    return w_ih, w_hh, b_ih, b_hh
+
+
+def from_torch(state: Mapping[str, np.ndarray], layer: int = 0) -> LSTMParams:
+    """Reference parameters from one layer of an ``nn.LSTM`` state dict (NumPy arrays)."""
+    w_ih, w_hh, b_ih, b_hh = torch_layer_arrays(state, layer, gates=4)
     return LSTMParams(W_x=w_ih.T.copy(), W_h=w_hh.T.copy(), b=b_ih + b_hh)
 
 

@@ -37,6 +37,7 @@ from lstm_utils._validation import (
     require_sequence,
     require_shape,
 )
+from lstm_utils.convert import torch_layer_arrays
 from lstm_utils.numpy_lstm import sigmoid
 
 #: Order in which the three blocks are stacked along the last axis of ``W_x``, ``W_h``, ``b``
@@ -128,27 +129,8 @@ def gru_from_torch(state: Mapping[str, np.ndarray], layer: int = 0) -> GRUParams
     PyTorch's two biases are added for r and z; for n, ``bias_ih`` goes to ``b`` and
     ``bias_hh`` to ``b_hn``.
     """
-    keys = [f"weight_ih_l{layer}", f"weight_hh_l{layer}", f"bias_ih_l{layer}", f"bias_hh_l{layer}"]
-    missing = [k for k in keys if k not in state]
-    if missing:
-        raise KeyError(
-            f"state has no {missing}; expected the keys of nn.GRU(..., bias=True) layer "
-            f"{layer}, got {sorted(state)}."
-        )
-    w_ih = require_float_array(keys[0], state[keys[0]], 2, "(3 * hidden_size, input_size)")
-    w_hh = require_float_array(keys[1], state[keys[1]], 2, "(3 * hidden_size, hidden_size)")
+    w_ih, w_hh, b_ih, b_hh = torch_layer_arrays(state, layer, gates=3)
     H = w_hh.shape[1]
-    if w_hh.shape[0] == 4 * H:
-        raise ValueError(
-            f"{keys[1]} has 4 * hidden_size rows: this is an nn.LSTM state dict; use "
-            "lstm_utils.convert.from_torch for LSTMs."
-        )
-    require_shape(keys[1], w_hh, (3 * H, H), "(3 * hidden_size, hidden_size)")
-    require_shape(keys[0], w_ih, (3 * H, w_ih.shape[1]), "(3 * hidden_size, input_size)")
-    b_ih = require_float_array(keys[2], state[keys[2]], 1, "(3 * hidden_size,)")
-    b_hh = require_float_array(keys[3], state[keys[3]], 1, "(3 * hidden_size,)")
-    require_shape(keys[2], b_ih, (3 * H,), "(3 * hidden_size,)")
-    require_shape(keys[3], b_hh, (3 * H,), "(3 * hidden_size,)")
     b = b_ih.copy()
     b[: 2 * H] += b_hh[: 2 * H]
     return GRUParams(W_x=w_ih.T.copy(), W_h=w_hh.T.copy(), b=b, b_hn=b_hh[2 * H :].copy())

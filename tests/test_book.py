@@ -128,3 +128,37 @@ def test_tf1_chapter_glues_the_static_dynamic_build_ratio(html):
     assert ratio > 10
     text = re.sub(r"<[^>]+>", "", (html / "notebooks" / "05_tf1_static_dynamic.html").read_text())
     assert f"{ratio:g}× longer" in text
+
+
+def test_selective_forgetting_chapter_glues_its_test_errors(html):
+    glued = _glued("07_selective_forgetting.ipynb")
+    text = (html / "notebooks" / "07_selective_forgetting.html").read_text()
+    for key in ("adjacent_sum_test_mse", "adjacent_sum_long_test_mse"):
+        value = float(glued[key])
+        assert value <= 0.01
+        assert f"{value:.2g}" in text
+    assert float(glued["s3_source_setup_test_mse"]) > 0.1  # the source's setup misses the rule
+    assert f"{float(glued['s3_source_setup_test_mse']):.2f}" in text
+    assert (
+        f"{float(glued['adjacent_sum_test_mse']):.2g}" in (html / "book" / "intro.html").read_text()
+    )
+
+
+def test_gru_chapter_glues_the_agreement_with_torch(html):
+    difference = float(_glued("08_gru.ipynb")["gru_torch_max_abs_diff"])
+    assert difference <= 1e-5
+    assert f"{difference:.1e}" in (html / "notebooks" / "08_gru.html").read_text()
+
+
+def test_forecasting_chapter_glues_model_and_baseline_errors(html):
+    glued = {k: float(v) for k, v in _glued("09_seq2seq_forecasting.ipynb").items() if "rmse" in k}
+    assert glued["sst_seq2seq_rmse"] < glued["sst_seasonal_naive_rmse"]
+    assert abs(glued["stock_seq2seq_rmse"] / glued["stock_persistence_rmse"] - 1) < 0.02
+    text = (html / "notebooks" / "09_seq2seq_forecasting.html").read_text()
+    for key in (
+        "sst_seq2seq_rmse",
+        "sst_seasonal_naive_rmse",
+        "stock_seq2seq_rmse",
+        "stock_persistence_rmse",
+    ):
+        assert f"{glued[key]:.2f}" in text, key

@@ -116,3 +116,9 @@ def test_keras_weights_given_as_tensors_name_the_fix():
         TypeError, match=r"kernel is a framework tensor.*detach\(\)\.cpu\(\)\.numpy"
     ):
         from_keras([torch.from_numpy(kernel), recurrent, bias])
+
+
+def test_a_gru_state_dict_is_refused_with_the_right_function_named():
+    state = {k: v.detach().numpy() for k, v in torch.nn.GRU(3, 4).state_dict().items()}
+    with pytest.raises(ValueError, match=r"nn\.GRU state dict: if it is one, use .*gru_from_torch"):
+        from_torch(state)

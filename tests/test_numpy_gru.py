@@ -79,7 +79,7 @@ def test_reset_gate_bias_is_not_mergeable():
 def test_lstm_state_dict_is_refused_with_the_right_function_named():
     state = {k: v.detach().numpy() for k, v in torch.nn.LSTM(3, 4).state_dict().items()}
     with pytest.raises(
-        ValueError, match=r"nn\.LSTM state dict; use lstm_utils\.convert\.from_torch"
+        ValueError, match=r"nn\.LSTM state dict: if it is one, use lstm_utils\.convert\.from_torch"
     ):
         gru_from_torch(state)
 

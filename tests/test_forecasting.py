@@ -1,0 +1,125 @@
+"""Forecasting helpers: windows never leak targets, baselines are exact where they should be."""
+
+import numpy as np
+import pytest
+import torch
+
+from lstm_utils.datasets.series import STOCK_TICKERS, load_sst, load_stock
+from lstm_utils.forecasting import (
+    LinearForecaster,
+    mae,
+    persistence,
+    rmse,
+    seasonal_naive,
+    sliding_windows,
+)
+from lstm_utils.seq2seq import Seq2SeqForecaster, fit_forecaster
+
+
+def test_windows_hold_the_right_values_and_keep_targets_in_range():
+    series = np.arange(20, dtype=np.float64)
+    inputs, targets = sliding_windows(series, n_in=3, horizon=2, start=10, stop=15)
+    np.testing.assert_array_equal(inputs[0], [7, 8, 9])  # inputs may reach before start
+    np.testing.assert_array_equal(targets[0], [10, 11])
+    np.testing.assert_array_equal(targets[-1], [13, 14])  # the last target is stop - 1
+    assert inputs.shape == (4, 3) and targets.shape == (4, 2)
+    train_targets = sliding_windows(series, 3, 2, start=0, stop=10)[1]
+    assert train_targets.max() < 10 <= targets.min()  # disjoint ranges share no target
+    assert sliding_windows(series, 3, 2, start=0, stop=10)[0].shape[0] == 6  # origins 3..8
+
+
+def test_window_errors_name_the_problem():
+    series = np.arange(20, dtype=np.float64)
+    with pytest.raises(ValueError, match="no window fits"):
+        sliding_windows(series, n_in=3, horizon=6, start=10, stop=15)
+    with pytest.raises(ValueError, match="start < stop"):
+        sliding_windows(series, 3, 2, start=15, stop=10)
+    with pytest.raises(TypeError, match="dtype int64"):
+        sliding_windows(np.arange(20), 3, 2, start=0)
+
+
+def test_naive_forecasts_are_exact_on_the_series_they_assume():
+    season = np.sin(2 * np.pi * np.arange(60) / 12)
+    inputs, targets = sliding_windows(season, n_in=24, horizon=12, start=24)
+    np.testing.assert_allclose(seasonal_naive(inputs, 12, season=12), targets, atol=1e-12)
+    constant = np.full((5, 4), 2.5)
+    np.testing.assert_array_equal(persistence(constant, 3), np.full((5, 3), 2.5))
+    with pytest.raises(ValueError, match="horizon <= season <= n_in"):
+        seasonal_naive(inputs, 13, season=12)
+
+
+def test_linear_forecaster_recovers_an_autoregressive_process():
+    x = np.zeros(300)
+    x[:2] = 1.0, 0.5
+    for t in range(2, 300):
+        x[t] = 1.6 * x[t - 1] - 0.8 * x[t - 2] + 0.1  # a noise-free AR(2) with an intercept
+    inputs, targets = sliding_windows(x, n_in=4, horizon=5, start=0, stop=200)
+    model = LinearForecaster.fit(inputs, targets)
+    test_inputs, test_targets = sliding_windows(x, 4, 5, start=200)
+    assert rmse(model.predict(test_inputs), test_targets) < 1e-8
+    with pytest.raises(ValueError, match="fitted on windows of 4 inputs, got 3"):
+        model.predict(test_inputs[:, 1:])
+
+
+def test_metrics():
+    prediction, truth = np.array([[1.0, 2.0]]), np.array([[1.0, 4.0]])
+    assert rmse(prediction, truth) == pytest.approx(np.sqrt(2.0))
+    assert mae(prediction, truth) == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="same shape"):
+        rmse(prediction, truth.T)
+
+
+def test_sst_and_stock_series_load_offline():
+    sst = load_sst()
+    assert len(sst) == 732 and sst.values[0] == pytest.approx(23.11)
+    assert str(sst.dates[sst.index_of("2001-01")])[:7] == "2001-01"
+    ibm = load_stock("IBM")
+    assert str(ibm.dates[0]) == "2000-03-01" and str(ibm.dates[-1]) == "2013-03-01"
+    assert np.all(ibm.values > 0)
+    with pytest.raises(ValueError, match=r"unknown ticker 'XYZ'; choose one of"):
+        load_stock("XYZ")
+    assert "IBM" in STOCK_TICKERS
+
+
+@pytest.mark.parametrize("cell", ["gru", "lstm"])
+def test_free_running_decoder_feeds_back_its_own_predictions(cell):
+    torch.manual_seed(0)
+    model = Seq2SeqForecaster(cell, hidden_size=8, num_layers=2)
+    inputs = torch.randn(3, 10)
+    with torch.no_grad():
+        free = model(inputs, horizon=6)
+        # teacher forcing with the model's own predictions as "truth" must give the same
+        forced = model(inputs, horizon=6, targets=free)
+        other = model(inputs, horizon=6, targets=torch.randn(3, 6))
+    assert free.shape == (3, 6)
+    torch.testing.assert_close(forced, free, atol=1e-6, rtol=0)
+    torch.testing.assert_close(other[:, 0], free[:, 0])  # step 0 never sees a target
+    assert not torch.allclose(other[:, 1:], free[:, 1:])
+
+
+def test_seq2seq_errors():
+    model = Seq2SeqForecaster("gru", hidden_size=4, num_layers=1)
+    with pytest.raises(ValueError, match=r"inputs must have shape \(B, n_in\)"):
+        model(torch.zeros(2, 5, 1), horizon=3)
+    with pytest.raises(ValueError, match=r"targets must have shape \(B, horizon\) = \(2, 3\)"):
+        model(torch.zeros(2, 5), horizon=3, targets=torch.zeros(2, 4))
+    with pytest.raises(ValueError, match="cell must be one of"):
+        Seq2SeqForecaster("rnn")
+
+
+def test_fit_forecaster_keeps_the_best_validation_epoch():
+    rng = np.random.default_rng(0)
+    series = np.sin(np.arange(400) / 5) + 0.05 * rng.normal(size=400)
+    train = sliding_windows(series, 20, 5, start=0, stop=300)
+    val = sliding_windows(series, 20, 5, start=300)
+    torch.manual_seed(0)
+    model = Seq2SeqForecaster("gru", hidden_size=8, num_layers=1)
+    log = fit_forecaster(model, train, val, epochs=6, lr=1e-2, progress=False)
+    assert log.train_loss.shape == log.val_rmse.shape == (6,)
+    assert log.best_epoch == int(np.argmin(log.val_rmse))
+    with torch.no_grad():
+        prediction = model(torch.as_tensor(val[0], dtype=torch.float32), 5).numpy()
+    assert rmse(prediction, val[1]) == pytest.approx(log.val_rmse.min(), rel=1e-5)
+    assert log.val_rmse.min() < rmse(persistence(val[0], 5), val[1])  # it learnt the sine
+    with pytest.raises(ValueError, match="matching windows"):
+        fit_forecaster(model, train, (val[0][:, 1:], val[1]), epochs=1, lr=1e-2)
