@@ -1,4 +1,5 @@
-"""Small PyTorch training helpers: seeding, a last-step regressor, a loop with clipping."""
+"""Small PyTorch training helpers: seeding, a last-step regressor, the forget-gate bias, a loop
+with clipping."""
 
 from __future__ import annotations
 
@@ -39,6 +40,31 @@ class LastStepRegressor(nn.Module):
             )
         hidden, _ = self.recurrent(x)
         return self.readout(hidden[-1])
+
+
+@torch.no_grad()
+def set_forget_bias(lstm: nn.LSTM, value: float = 1.0) -> None:
+    """Set every layer's (and direction's) forget-gate bias of ``lstm`` to ``value``, in place.
+
+    PyTorch draws every bias from U(±1/√H), the forget gate's included; Keras starts it at 1
+    (``unit_forget_bias=True``) and TF1 cells add ``forget_bias=1.0`` at run time (Gers et
+    al., 2000; Jozefowicz et al., 2015). The forget gate is the second block of H rows
+    (gate order i, f, g, o); ``bias_ih`` gets ``value`` and ``bias_hh`` 0 there, so that their
+    sum, the bias the cell uses, is exactly ``value``.
+    """
+    if not isinstance(lstm, nn.LSTM):
+        raise TypeError(
+            f"set_forget_bias needs a torch.nn.LSTM, got {type(lstm).__name__}; for a model "
+            "that contains one, pass the layer itself (e.g. model.recurrent)."
+        )
+    if not lstm.bias:
+        raise ValueError("this nn.LSTM was built with bias=False: it has no forget bias to set.")
+    H = lstm.hidden_size
+    for name, param in lstm.named_parameters():
+        if name.startswith("bias_ih"):
+            param[H : 2 * H] = value
+        elif name.startswith("bias_hh"):
+            param[H : 2 * H] = 0.0
 
 
 @dataclass

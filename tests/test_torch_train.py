@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 import torch
 
-from lstm_utils.torch_train import LastStepRegressor, mse, seed_everything, train_regressor
+from lstm_utils.torch_train import (
+    LastStepRegressor,
+    mse,
+    seed_everything,
+    set_forget_bias,
+    train_regressor,
+)
 
 
 def _task(rng: np.random.Generator):
@@ -90,3 +96,39 @@ def test_mse_on_a_fixed_set():
     x, y = torch.zeros(3, 4, 1), torch.ones(4, 1)
     expected = ((model(x) - y) ** 2).mean().item()
     assert mse(model, x, y) == pytest.approx(expected)
+
+
+def test_set_forget_bias_sets_only_the_forget_block_of_every_layer_and_direction():
+    torch.manual_seed(0)
+    lstm = torch.nn.LSTM(3, 4, num_layers=2, bidirectional=True)
+    before = {name: p.detach().clone() for name, p in lstm.named_parameters()}
+    set_forget_bias(lstm, 1.0)
+    for name, p in lstm.named_parameters():
+        if not name.startswith("bias_ih"):
+            continue
+        other = name.replace("bias_ih", "bias_hh")
+        total = p + dict(lstm.named_parameters())[other]
+        assert torch.equal(total[4:8], torch.ones(4))  # the f block: exactly 1
+        for rows in (slice(0, 4), slice(8, 16)):  # i, g and o keep their biases
+            assert torch.equal(p[rows], before[name][rows])
+    assert all(torch.equal(p, before[n]) for n, p in lstm.named_parameters() if "weight" in n)
+
+
+def test_set_forget_bias_makes_the_forget_gate_sigma_of_the_value_at_zero_input():
+    lstm = torch.nn.LSTM(2, 3)
+    with torch.no_grad():
+        for p in lstm.parameters():
+            p.zero_()
+    set_forget_bias(lstm, 2.0)
+    # one step from zero input and zero state: c_1 = i * g = 0.5 * tanh(0) = 0, so test the gate
+    # through a non-zero initial cell state: c_1 = f * c_0 = sigmoid(2) * c_0
+    c0 = torch.ones(1, 1, 3)
+    _, (_, c1) = lstm(torch.zeros(1, 1, 2), (torch.zeros(1, 1, 3), c0))
+    assert torch.allclose(c1, torch.sigmoid(torch.tensor(2.0)) * c0)
+
+
+def test_set_forget_bias_errors():
+    with pytest.raises(TypeError, match=r"needs a torch\.nn\.LSTM, got GRU"):
+        set_forget_bias(torch.nn.GRU(2, 3))
+    with pytest.raises(ValueError, match="bias=False"):
+        set_forget_bias(torch.nn.LSTM(2, 3, bias=False))
