@@ -152,7 +152,8 @@ def test_gru_chapter_glues_the_agreement_with_torch(html):
 
 def test_forecasting_chapter_glues_model_and_baseline_errors(html):
     glued = {k: float(v) for k, v in _glued("09_seq2seq_forecasting.ipynb").items() if "rmse" in k}
-    assert glued["sst_seq2seq_rmse"] < glued["sst_seasonal_naive_rmse"]
+    assert glued["sst_linear_rmse"] < glued["sst_seq2seq_rmse_min"]
+    assert glued["sst_seq2seq_rmse_max"] < 1.1 * glued["sst_seasonal_naive_rmse"]
     assert abs(glued["stock_seq2seq_rmse"] / glued["stock_persistence_rmse"] - 1) < 0.02
     text = (html / "notebooks" / "09_seq2seq_forecasting.html").read_text()
     for key in (
