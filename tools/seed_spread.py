@@ -131,7 +131,7 @@ def main(argv: list[str]) -> None:
             args.out.write_text(json.dumps(report, indent=1))
             run = runs[str(offset)]
             print(f"{path.name} offset {offset}: {run['seconds']} s, errors: {run['errors']}")
-        keys = sorted(runs["0"]["glued"])
+        keys = sorted(set().union(*(run["glued"] for run in runs.values())))
         for key in keys:
             values = [runs[k]["glued"].get(key, "-") for k in sorted(runs, key=int)]
             print(f"  {key:<34}" + "".join(f"{v:>24}" for v in values), flush=True)
