@@ -1,5 +1,5 @@
-"""Small PyTorch training helpers: seeding, a last-step regressor, the forget-gate bias, a loop
-with clipping."""
+"""Small PyTorch training helpers: seeding, a last-step regressor, the forget-gate bias,
+adding-problem batches, a loop with clipping."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ import numpy as np
 import torch
 from torch import nn
 from tqdm.auto import tqdm
+
+from lstm_utils.datasets import adding_problem
 
 Batch = tuple[torch.Tensor, torch.Tensor]
 
@@ -40,6 +42,19 @@ class LastStepRegressor(nn.Module):
             )
         hidden, _ = self.recurrent(x)
         return self.readout(hidden[-1])
+
+
+def adding_batches(steps: int, seed: int, batch: int = 64) -> Callable[[], Batch]:
+    """A ``make_batch`` for :func:`train_regressor`: fresh adding-problem batches of ``batch``
+    sequences of length ``steps`` (see :func:`lstm_utils.adding_problem`), as tensors, drawn
+    from a NumPy generator seeded with ``seed``."""
+    rng = np.random.default_rng(seed)
+
+    def make_batch() -> Batch:
+        x, y = adding_problem(batch, steps, rng)
+        return torch.from_numpy(x), torch.from_numpy(y)
+
+    return make_batch
 
 
 @torch.no_grad()

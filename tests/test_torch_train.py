@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 import torch
 
+from lstm_utils import adding_problem
 from lstm_utils.torch_train import (
     LastStepRegressor,
+    adding_batches,
     mse,
     seed_everything,
     set_forget_bias,
@@ -132,3 +134,13 @@ def test_set_forget_bias_errors():
         set_forget_bias(torch.nn.GRU(2, 3))
     with pytest.raises(ValueError, match="bias=False"):
         set_forget_bias(torch.nn.LSTM(2, 3, bias=False))
+
+
+def test_adding_batches_are_the_seeded_adding_problem_as_tensors():
+    make_batch = adding_batches(steps=10, seed=3, batch=5)
+    rng = np.random.default_rng(3)
+    for _ in range(2):  # successive batches continue the same generator
+        x, y = make_batch()
+        x_np, y_np = adding_problem(5, 10, rng)
+        assert x.shape == (10, 5, 2) and y.shape == (5, 1) and x.dtype == torch.float32
+        assert np.array_equal(x.numpy(), x_np) and np.array_equal(y.numpy(), y_np)
