@@ -12,7 +12,7 @@ Modules, one concern each:
   the SST and stock series of the forecasting chapter (from pinned packages);
 - :mod:`lstm_utils.forecasting` — leakage-free windows, naive and linear forecasts, metrics;
 - :mod:`lstm_utils.seq2seq` — a PyTorch encoder-decoder forecaster and its training loop;
-- :mod:`lstm_utils.plotting` — the cell diagram and gate-activation plots;
+- :mod:`lstm_utils.plotting` — the cell and network diagrams and gate-activation plots;
 - :mod:`lstm_utils.tf_compat` — importing TensorFlow for ``tf.compat.v1`` code, quietly;
 - :mod:`lstm_utils.torch_train` — PyTorch seeding, a last-step regressor, a clipped training loop
   (imported on demand, so that the NumPy chapters do not load PyTorch).
