@@ -46,7 +46,7 @@ class LastStepRegressor(nn.Module):
 
 def adding_batches(steps: int, seed: int, batch: int = 64) -> Callable[[], Batch]:
     """A ``make_batch`` for :func:`train_regressor`: fresh adding-problem batches of ``batch``
-    sequences of length ``steps`` (see :func:`lstm_utils.datasets.synthetic.adding_problem`),
+    sequences of length ``steps`` (see :func:`~lstm_utils.datasets.synthetic.adding_problem`),
     as tensors, drawn from a NumPy generator seeded with ``seed``."""
     rng = np.random.default_rng(seed)
 
