@@ -8,13 +8,13 @@ detected whatever its gzip wrapper.
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+
+from lstm_utils.datasets.files import read_verified_gz
 
 #: Where the vendored files live.
 MNIST_DIR = Path(__file__).with_name("mnist_files")
@@ -33,10 +33,6 @@ _RESTORE_HINT = (
 )
 
 
-class DataIntegrityError(ValueError):
-    """A data file exists but its content is not what the book expects."""
-
-
 @dataclass(frozen=True)
 class MNIST:
     """The 60,000/10,000 split. Images are (N, 28, 28); read row by row they are sequences
@@ -49,25 +45,7 @@ class MNIST:
 
 
 def _read_verified(path: Path) -> bytes:
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"MNIST file {path.name} is missing from {path.parent}. {_RESTORE_HINT}"
-        )
-    try:
-        with gzip.open(path, "rb") as fh:
-            raw = fh.read()
-    except (OSError, EOFError) as err:
-        raise DataIntegrityError(
-            f"MNIST file {path} is not a readable gzip file ({err}). {_RESTORE_HINT}"
-        ) from err
-    digest = hashlib.sha256(raw).hexdigest()
-    expected = MNIST_SHA256[path.name]
-    if digest != expected:
-        raise DataIntegrityError(
-            f"MNIST file {path} is corrupt: SHA-256 of its content is {digest}, expected "
-            f"{expected}. {_RESTORE_HINT}"
-        )
-    return raw
+    return read_verified_gz(path, MNIST_SHA256[path.name], "MNIST", _RESTORE_HINT)
 
 
 def _parse_idx(raw: bytes, ndim: int) -> np.ndarray:
@@ -90,7 +68,8 @@ def load_mnist(data_dir: str | Path | None = None, *, scale: bool = True) -> MNI
 
     With ``scale=True`` (default) images are float32 in [0, 1]; otherwise the raw uint8
     pixels. Labels are int64. Raises ``FileNotFoundError`` for a missing file and
-    :class:`DataIntegrityError` for a corrupt one, each naming the file and the fix.
+    :class:`~lstm_utils.datasets.files.DataIntegrityError` for a corrupt one, each naming the
+    file and the fix.
     """
     directory = Path(data_dir) if data_dir is not None else MNIST_DIR
     x_train, y_train, x_test, y_test = _load_raw(directory.resolve())

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lstm_utils.datasets.mnist import DataIntegrityError
+from lstm_utils.datasets.files import DataIntegrityError
 
 STOCK_TICKERS: tuple[str, ...] = ("AAPL", "FB", "GOOG", "IBM", "MSFT")
 

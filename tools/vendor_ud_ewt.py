@@ -1,0 +1,88 @@
+"""Vendor UD English EWT into the package in a reduced form: the word form and UPOS tag only.
+
+Usage: python tools/vendor_ud_ewt.py [SOURCE_DIR]   (default: ../shared/data/ud-ewt)
+
+Reads the original CoNLL-U files (checking their SHA-256 against the source's
+SHA256SUMS.uncompressed), keeps every syntactic word (skipping comment lines, multiword-token
+ranges such as ``1-2`` and empty nodes such as ``8.1``), and writes
+``lstm_utils/datasets/ud_ewt_files/en_ewt-ud-{train,dev,test}.upos.tsv.gz``: one word per line
+as ``FORM<TAB>UPOS``, a blank line after each sentence, gzip with a zero timestamp so the bytes
+are reproducible. It checks the result against the originals (sentence and word counts of the
+source's README, every tag one of the 17 UPOS tags, the words in the original order), copies
+the CC BY-SA 4.0 licence and writes the checksums that ``lstm_utils.datasets.ud_ewt`` verifies.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "lstm_utils" / "datasets" / "ud_ewt_files"
+UPOS = {"ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART", "PRON",
+        "PROPN", "PUNCT", "SCONJ", "SYM", "VERB", "X"}  # fmt: skip
+#: (sentences, syntactic words) per split, from the source's README.
+EXPECTED = {"train": (12_544, 204_577), "dev": (2_001, 25_147), "test": (2_077, 25_094)}
+
+
+def read_conllu(text: str) -> list[list[tuple[str, str]]]:
+    """Sentences of (FORM, UPOS) from CoNLL-U text, without multiword ranges or empty nodes."""
+    sentences, current = [], []
+    for line in text.split("\n"):
+        if not line:
+            if current:
+                sentences.append(current)
+                current = []
+        elif not line.startswith("#"):
+            columns = line.split("\t")
+            if len(columns) != 10:
+                raise ValueError(f"not a CoNLL-U token line (10 columns): {line!r}")
+            if "-" in columns[0] or "." in columns[0]:
+                continue
+            current.append((columns[1], columns[3]))
+    if current:
+        sentences.append(current)
+    return sentences
+
+
+def main(source: Path) -> None:
+    checksums = dict(
+        reversed(line.split())
+        for line in (source / "SHA256SUMS.uncompressed").read_text().splitlines()
+    )
+    OUT.mkdir(exist_ok=True)
+    sums = []
+    for split, (n_sentences, n_words) in EXPECTED.items():
+        name = f"en_ewt-ud-{split}.conllu"
+        raw = gzip.decompress((source / f"{name}.gz").read_bytes())
+        if hashlib.sha256(raw).hexdigest() != checksums[name]:
+            raise SystemExit(f"{name}: content differs from the source's SHA256SUMS.uncompressed")
+        sentences = read_conllu(raw.decode("utf-8"))
+        words = [w for s in sentences for w in s]
+        assert (len(sentences), len(words)) == (n_sentences, n_words), (split, len(sentences))
+        assert {tag for _, tag in words} <= UPOS, split
+        assert all("\t" not in form and "\n" not in form for form, _ in words), split
+        reduced = "".join("".join(f"{f}\t{t}\n" for f, t in s) + "\n" for s in sentences)
+        assert read_conllu_reduced(reduced) == sentences  # round trip, order kept
+        target = OUT / f"en_ewt-ud-{split}.upos.tsv.gz"
+        with open(target, "wb") as fh, gzip.GzipFile("", "wb", 9, fh, mtime=0) as gz:
+            gz.write(reduced.encode("utf-8"))
+        sums.append(f"{hashlib.sha256(reduced.encode('utf-8')).hexdigest()}  {target.stem}")
+        print(f"{split}: {len(sentences):,} sentences, {len(words):,} words -> {target.name}")
+    (OUT / "SHA256SUMS.uncompressed").write_text("\n".join(sums) + "\n")
+    shutil.copyfile(source / "LICENSE.txt", OUT / "LICENSE.txt")
+
+
+def read_conllu_reduced(text: str) -> list[list[tuple[str, str]]]:
+    """The inverse of the reduced format, for the round-trip check."""
+    return [
+        [tuple(line.split("\t")) for line in block.split("\n")]  # type: ignore[misc]
+        for block in text.strip("\n").split("\n\n")
+    ]
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "data" / "ud-ewt")
