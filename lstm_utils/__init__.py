@@ -8,8 +8,10 @@ Modules, one concern each:
 - :mod:`lstm_utils.convert` — one LSTM's weights in PyTorch, Keras 3 and TF1 layouts;
 - :mod:`lstm_utils.gradcheck` — finite-difference gradient checks for any reference model;
 - :mod:`lstm_utils.numpy_train` — softmax cross-entropy and Adam for the NumPy models;
-- :mod:`lstm_utils.datasets` — MNIST (vendored, checksummed), synthetic sequence tasks, and
-  the SST and stock series of the forecasting chapter (from pinned packages);
+- :mod:`lstm_utils.datasets` — MNIST, two public-domain texts and UD English EWT (vendored,
+  checksummed), synthetic sequence tasks, and the SST and stock series of the forecasting
+  chapter (from pinned packages);
+- :mod:`lstm_utils.lm` — language-model baselines: an interpolated Kneser–Ney n-gram model;
 - :mod:`lstm_utils.forecasting` — leakage-free windows, naive and linear forecasts, metrics;
 - :mod:`lstm_utils.seq2seq` — a PyTorch encoder-decoder forecaster and its training loop;
 - :mod:`lstm_utils.plotting` — the cell and network diagrams and gate-activation plots;
