@@ -156,3 +156,28 @@ def test_glued_integers_of_four_digits_or_more_are_formatted_with_separators():
             if not spec and re.fullmatch(r"-?\d+", value) and abs(int(value)) >= 1000:
                 raw.append(f"{source.name}: {name} = {value}")
     assert raw == []
+
+
+def _prose() -> dict[str, str]:
+    texts = {p.name: p.read_text() for p in sorted(ROOT.glob("book/*.md"))}
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        texts[path.name] = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    return texts
+
+
+def test_every_bibliography_entry_is_cited_and_papers_are_cited_not_linked():
+    keys = set(re.findall(r"^@\w+\{([^,]+),", (ROOT / "book/references.bib").read_text(), re.M))
+    cited = {
+        key.strip()
+        for text in _prose().values()
+        for group in re.findall(r"\{cite(?::[tp])?\}`([^`]+)`", text)
+        for key in group.split(",")
+    }
+    assert cited <= keys  # a missing key would also fail the strict build
+    assert keys - cited == set()
+    paper_links = {
+        name: re.findall(r"\]\((https?://(?:arxiv\.org|doi\.org|proceedings\.)[^)]*)\)", text)
+        for name, text in _prose().items()
+    }
+    assert {name: links for name, links in paper_links.items() if links} == {}
