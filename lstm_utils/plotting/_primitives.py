@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.patches import Circle, FancyBboxPatch
 
@@ -72,6 +73,13 @@ def box(
         )
     )
     ax.text(x, y, label, ha="center", va="center", color=text_color, fontsize=fontsize, zorder=4)
+
+
+def new_axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
+    """``ax``, or the axes of a new figure of ``figsize`` inches when it is None."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize)
+    return ax
 
 
 def frame(ax: Axes, xlim: tuple[float, float], ylim: tuple[float, float]) -> Axes:

@@ -6,16 +6,23 @@ without weights; the line along the top is the state that carries memory from st
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.patches import FancyBboxPatch
 
-from lstm_utils.plotting._primitives import GATE_COLORS, STATE_FILL, box, frame, op
-from lstm_utils.plotting._primitives import arrow as _arrow
+from lstm_utils.plotting._primitives import (
+    GATE_COLORS,
+    STATE_FILL,
+    arrow,
+    box,
+    frame,
+    new_axes,
+    op,
+)
 
 
-def _background(ax: Axes) -> None:
-    """The cell's grey outline."""
+def _cell_axes(ax: Axes | None) -> Axes:
+    """The axes to draw a cell on, with the cell's grey outline."""
+    ax = new_axes(ax, (9, 5.2))
     ax.add_patch(
         FancyBboxPatch(
             (0.3, 0.4),
@@ -27,6 +34,13 @@ def _background(ax: Axes) -> None:
             lw=1.2,
         )
     )
+    return ax
+
+
+def _feed_gates(ax: Axes, xs: list[float]) -> None:
+    """Arrows from the input bus (y = 1) up into the gate boxes at ``xs``."""
+    for x in xs:
+        arrow(ax, [(x, 1.0), (x, 1.62)])
 
 
 def draw_lstm_cell(ax: Axes | None = None) -> Axes:
@@ -35,28 +49,25 @@ def draw_lstm_cell(ax: Axes | None = None) -> Axes:
     Boxes are layers with weights (σ or tanh of an affine map of [h_{t-1}, x_t]); circles
     are element-wise operations without weights.
     """
-    if ax is None:
-        _, ax = plt.subplots(figsize=(9, 5.2))
-    _background(ax)
+    ax = _cell_axes(ax)
     gx = {"f": 2.0, "i": 3.5, "g": 5.0, "o": 6.5}
     # Inputs: h_{t-1} from the left and x_t from below meet on a bus feeding every gate.
     ax.plot([-0.8, 6.5], [1.0, 1.0], color="black", lw=1.8)
-    _arrow(ax, [(1.2, -0.8), (1.2, 1.0)])
-    for x in gx.values():
-        _arrow(ax, [(x, 1.0), (x, 1.62)])
+    arrow(ax, [(1.2, -0.8), (1.2, 1.0)])
+    _feed_gates(ax, list(gx.values()))
     # The conveyor belt: c_{t-1} -> ⊙ f_t -> + i_t ⊙ g_t -> c_t.
-    _arrow(ax, [(-0.8, 5.0), (1.68, 5.0)])
-    _arrow(ax, [(2.32, 5.0), (4.68, 5.0)])
-    _arrow(ax, [(5.32, 5.0), (10.8, 5.0)])
+    arrow(ax, [(-0.8, 5.0), (1.68, 5.0)])
+    arrow(ax, [(2.32, 5.0), (4.68, 5.0)])
+    arrow(ax, [(5.32, 5.0), (10.8, 5.0)])
     op(ax, (2.0, 5.0), "×")
     op(ax, (5.0, 5.0), "+")
-    _arrow(ax, [(gx["f"], 2.38), (2.0, 4.68)], GATE_COLORS["f"])
+    arrow(ax, [(gx["f"], 2.38), (2.0, 4.68)], GATE_COLORS["f"])
     op(ax, (5.0, 3.4), "×")
-    _arrow(ax, [(gx["i"], 2.38), (3.5, 3.4), (4.68, 3.4)], GATE_COLORS["i"])
-    _arrow(ax, [(gx["g"], 2.38), (5.0, 3.08)], GATE_COLORS["g"])
-    _arrow(ax, [(5.0, 3.72), (5.0, 4.68)])
+    arrow(ax, [(gx["i"], 2.38), (3.5, 3.4), (4.68, 3.4)], GATE_COLORS["i"])
+    arrow(ax, [(gx["g"], 2.38), (5.0, 3.08)], GATE_COLORS["g"])
+    arrow(ax, [(5.0, 3.72), (5.0, 4.68)])
     # Output: h_t = o_t ⊙ tanh(c_t).
-    _arrow(ax, [(8.0, 5.0), (8.0, 4.05)])
+    arrow(ax, [(8.0, 5.0), (8.0, 4.05)])
     ax.add_patch(
         FancyBboxPatch(
             (7.55, 3.3),
@@ -70,10 +81,10 @@ def draw_lstm_cell(ax: Axes | None = None) -> Axes:
     )
     ax.text(8.0, 3.57, "tanh", ha="center", va="center", fontsize=11, zorder=4)
     op(ax, (8.0, 2.0), "×")
-    _arrow(ax, [(8.0, 3.3), (8.0, 2.32)])
-    _arrow(ax, [(gx["o"], 2.38), (6.5, 2.7), (7.3, 2.7), (7.75, 2.22)], GATE_COLORS["o"])
-    _arrow(ax, [(8.0, 1.68), (8.0, 1.0), (10.8, 1.0)])
-    _arrow(ax, [(9.3, 1.0), (9.3, 6.8)])
+    arrow(ax, [(8.0, 3.3), (8.0, 2.32)])
+    arrow(ax, [(gx["o"], 2.38), (6.5, 2.7), (7.3, 2.7), (7.75, 2.22)], GATE_COLORS["o"])
+    arrow(ax, [(8.0, 1.68), (8.0, 1.0), (10.8, 1.0)])
+    arrow(ax, [(9.3, 1.0), (9.3, 6.8)])
     for name, x in gx.items():
         box(ax, (x, 2.0), "tanh" if name == "g" else "σ", GATE_COLORS[name])
     labels = {
@@ -110,35 +121,32 @@ def draw_gru_cell(ax: Axes | None = None) -> Axes:
     r_t multiplies the recurrent projection h_{t-1} W_hn + b_hn before the candidate's tanh
     (the "reset after" form that PyTorch, cuDNN and Keras compute).
     """
-    if ax is None:
-        _, ax = plt.subplots(figsize=(9, 5.2))
-    _background(ax)
+    ax = _cell_axes(ax)
     gx = {"r": 1.5, "z": 3.0, "lin": 4.5, "n": 7.0}
     # h_{t-1} runs along the top and also drops onto the bus that feeds the gates; x_t joins it.
     ax.plot([-0.3, -0.3, 7.0], [5.0, 1.0, 1.0], color="black", lw=1.8)
-    _arrow(ax, [(0.6, -0.8), (0.6, 1.0)])
-    for x in gx.values():
-        _arrow(ax, [(x, 1.0), (x, 1.62)])
+    arrow(ax, [(0.6, -0.8), (0.6, 1.0)])
+    _feed_gates(ax, list(gx.values()))
     # The state line: h_{t-1} -> × z_t -> + (1 - z_t) ⊙ n_t -> h_t.
-    _arrow(ax, [(-0.8, 5.0), (2.68, 5.0)])
-    _arrow(ax, [(3.32, 5.0), (6.68, 5.0)])
-    _arrow(ax, [(7.32, 5.0), (10.8, 5.0)])
+    arrow(ax, [(-0.8, 5.0), (2.68, 5.0)])
+    arrow(ax, [(3.32, 5.0), (6.68, 5.0)])
+    arrow(ax, [(7.32, 5.0), (10.8, 5.0)])
     op(ax, (3.0, 5.0), "×")
     op(ax, (7.0, 5.0), "+")
-    _arrow(ax, [(9.3, 5.0), (9.3, 6.8)])
+    arrow(ax, [(9.3, 5.0), (9.3, 6.8)])
     # Update gate: z_t keeps the old state, 1 - z_t admits the candidate.
-    _arrow(ax, [(gx["z"], 2.38), (3.0, 4.68)], GRU_GATE_COLORS["z"])
-    _arrow(ax, [(3.0, 3.9), (4.68, 3.9)], GRU_GATE_COLORS["z"])
+    arrow(ax, [(gx["z"], 2.38), (3.0, 4.68)], GRU_GATE_COLORS["z"])
+    arrow(ax, [(3.0, 3.9), (4.68, 3.9)], GRU_GATE_COLORS["z"])
     op(ax, (5.0, 3.9), "1−", fontsize=11)
-    _arrow(ax, [(5.32, 3.9), (6.68, 3.9)], GRU_GATE_COLORS["z"])
+    arrow(ax, [(5.32, 3.9), (6.68, 3.9)], GRU_GATE_COLORS["z"])
     op(ax, (7.0, 3.9), "×")
-    _arrow(ax, [(7.0, 4.22), (7.0, 4.68)])
+    arrow(ax, [(7.0, 4.22), (7.0, 4.68)])
     # Reset gate: r_t ⊙ (h_{t-1} W_hn + b_hn), then into the candidate's tanh.
     op(ax, (5.75, 2.0), "×")
-    _arrow(ax, [(gx["r"], 2.38), (1.5, 3.0), (5.75, 3.0), (5.75, 2.32)], GRU_GATE_COLORS["r"])
-    _arrow(ax, [(4.95, 2.0), (5.43, 2.0)])
-    _arrow(ax, [(6.07, 2.0), (6.5, 2.0)])
-    _arrow(ax, [(gx["n"], 2.38), (7.0, 3.58)], GRU_GATE_COLORS["n"])
+    arrow(ax, [(gx["r"], 2.38), (1.5, 3.0), (5.75, 3.0), (5.75, 2.32)], GRU_GATE_COLORS["r"])
+    arrow(ax, [(4.95, 2.0), (5.43, 2.0)])
+    arrow(ax, [(6.07, 2.0), (6.5, 2.0)])
+    arrow(ax, [(gx["n"], 2.38), (7.0, 3.58)], GRU_GATE_COLORS["n"])
     box(ax, (gx["r"], 2.0), "σ", GRU_GATE_COLORS["r"])
     box(ax, (gx["z"], 2.0), "σ", GRU_GATE_COLORS["z"])
     box(ax, (gx["lin"], 2.0), "$W_{hn}$", "#dddddd", text_color="black")

@@ -7,16 +7,19 @@ of a bidirectional layer.
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
+from itertools import pairwise
+
 from matplotlib.axes import Axes
 
 from lstm_utils.plotting._primitives import (
     BACKWARD_DIRECTION,
+    FORWARD,
     GRADIENT,
     STATE_FILL,
     arrow,
     box,
     frame,
+    new_axes,
     op,
 )
 
@@ -25,8 +28,29 @@ DECODER_CELL = "#fdd0a2"
 CELL_SIZE = (1.5, 0.8)
 
 
+EDGE = CELL_SIZE[0] / 2 + 0.05  # where a horizontal arrow meets a cell's side
+
+
 def _cell(ax: Axes, xy: tuple[float, float], label: str, color: str = CELL) -> None:
     box(ax, xy, label, color, size=CELL_SIZE, text_color="black", fontsize=11)
+
+
+def _row(
+    ax: Axes,
+    xs: list[float],
+    y: float,
+    label: str,
+    color: str = CELL,
+    link: str = FORWARD,
+    leftward: bool = False,
+) -> None:
+    """One layer unrolled: a cell at each of ``xs``, each passing its state to the next one
+    (to the left if ``leftward``, as in the backward direction of a bidirectional layer)."""
+    for x in xs:
+        _cell(ax, (x, y), label, color)
+    for a, b in pairwise(xs):
+        start, end = (b - EDGE, a + EDGE) if leftward else (a + EDGE, b - EDGE)
+        arrow(ax, [(start, y), (end, y)], link)
 
 
 def _slash(num: str, den: str) -> str:
@@ -52,23 +76,20 @@ def draw_unrolled_rnn(ax: Axes | None = None, steps: int = 4) -> Axes:
     Jacobian ∂h_t/∂h_{t-1} = diag(1 − h_t²) W_hᵀ; the arrows thin out as it typically shrinks.
     """
     _check_steps(steps, 2)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(2.6 * steps + 2.5, 5.4))
+    ax = new_axes(ax, (2.6 * steps + 2.5, 5.4))
     gap = 2.6
-    half = CELL_SIZE[0] / 2 + 0.05
     xs = [gap * t for t in range(steps)]
     y = 2.0
     last = steps
-    arrow(ax, [(-1.6, y), (xs[0] - half, y)])
+    arrow(ax, [(-1.6, y), (xs[0] - EDGE, y)])
     ax.text(-2.1, y + 0.15, "$h_0$", fontsize=13)
+    _row(ax, xs, y, "tanh")
     for t, x in enumerate(xs, start=1):
-        _cell(ax, (x, y), "tanh")
         ax.text(x - 0.95, y + 0.5, f"$h_{t}$", fontsize=13)
         arrow(ax, [(x, 0.3), (x, y - 0.45)])
         ax.text(x - 0.2, -0.1, f"$x_{t}$", fontsize=13)
         ax.text(x + 0.1, 0.85, "$W_x$", fontsize=10, color="#555555")
         if t < steps:
-            arrow(ax, [(x + half, y), (xs[t] - half, y)])
             ax.text(x + 1.05, y - 0.35, "$W_h$", fontsize=10, color="#555555")
     # The loss reads the last state; its gradient flows back along the chain.
     x_last = xs[-1]
@@ -128,21 +149,16 @@ def draw_stacked_lstm(ax: Axes | None = None, steps: int = 3) -> Axes:
     at the last step, one row per layer.
     """
     _check_steps(steps, 2)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(2.3 * steps + 3.5, 6))
+    ax = new_axes(ax, (2.3 * steps + 3.5, 6))
     gap = 2.3
-    half = CELL_SIZE[0] / 2 + 0.05
     xs = [gap * t for t in range(steps)]
     rows = {0: 1.6, 1: 3.6}
     for layer, y in rows.items():
         ax.text(-2.6, y - 0.1, f"$h_0$[{layer}]", fontsize=11)
-        arrow(ax, [(-1.2, y), (xs[0] - half, y)])
-        arrow(ax, [(xs[-1] + half, y), (xs[-1] + 1.6, y)])
+        arrow(ax, [(-1.2, y), (xs[0] - EDGE, y)])
+        arrow(ax, [(xs[-1] + EDGE, y), (xs[-1] + 1.6, y)])
         ax.text(xs[-1] + 1.7, y - 0.1, f"$h_n$[{layer}], $c_n$[{layer}]", fontsize=11)
-        for t, x in enumerate(xs):
-            _cell(ax, (x, y), f"layer {layer}")
-            if t < steps - 1:
-                arrow(ax, [(x + half, y), (xs[t + 1] - half, y)])
+        _row(ax, xs, y, f"layer {layer}")
     for t, x in enumerate(xs, start=1):
         ax.text(x - 0.2, -0.05, f"$x_{t}$", fontsize=13)
         arrow(ax, [(x, 0.35), (x, rows[0] - 0.45)])
@@ -160,20 +176,13 @@ def draw_bidirectional_lstm(ax: Axes | None = None, steps: int = 3) -> Axes:
     backward state after step 1 — so the backward half of ``output[T-1]`` has seen one step.
     """
     _check_steps(steps, 2)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(2.6 * steps + 4, 6.4))
+    ax = new_axes(ax, (2.6 * steps + 4, 6.4))
     gap = 2.6
-    half = CELL_SIZE[0] / 2
     xs = [gap * t for t in range(steps)]
     y_fwd, y_bwd, y_cat = 1.6, 3.5, 4.75
+    _row(ax, xs, y_fwd, "forward")
+    _row(ax, xs, y_bwd, "backward", "#dadaeb", BACKWARD_DIRECTION, leftward=True)
     for t, x in enumerate(xs):
-        _cell(ax, (x, y_fwd), "forward")
-        _cell(ax, (x, y_bwd), "backward", color="#dadaeb")
-        if t < steps - 1:
-            arrow(ax, [(x + half + 0.05, y_fwd), (xs[t + 1] - half - 0.05, y_fwd)])
-            arrow(
-                ax, [(xs[t + 1] - half - 0.05, y_bwd), (x + half + 0.05, y_bwd)], BACKWARD_DIRECTION
-            )
         # x_t feeds both directions: straight up into the forward cell, round it to the other.
         ax.text(x, -0.05, f"$x_{t + 1}$", fontsize=13, ha="center")
         arrow(ax, [(x, 0.35), (x, y_fwd - 0.45)])
@@ -203,9 +212,9 @@ def draw_bidirectional_lstm(ax: Axes | None = None, steps: int = 3) -> Axes:
         arrow(ax, [(x, y_bwd + 0.45), (x, y_cat - 0.27)], BACKWARD_DIRECTION)
         arrow(ax, [(x, y_cat + 0.27), (x, 5.45)])
         ax.text(x, 5.55, f"output[{t}]", fontsize=10, ha="center")
-    arrow(ax, [(xs[-1] + half + 0.05, y_fwd), (xs[-1] + 1.5, y_fwd)])
+    arrow(ax, [(xs[-1] + EDGE, y_fwd), (xs[-1] + 1.5, y_fwd)])
     ax.text(xs[-1] + 1.6, y_fwd - 0.3, "$h_n$[0]: forward,\nafter step $T$", fontsize=10)
-    arrow(ax, [(xs[0] - half - 0.05, y_bwd), (xs[0] - 1.5, y_bwd)], BACKWARD_DIRECTION)
+    arrow(ax, [(xs[0] - EDGE, y_bwd), (xs[0] - 1.5, y_bwd)], BACKWARD_DIRECTION)
     ax.text(
         xs[0] - 1.55,
         y_bwd + 0.35,
@@ -240,25 +249,21 @@ def draw_encoder_decoder(
     """
     _check_steps(steps_in, 1)
     _check_steps(horizon, 2)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(2.2 * (steps_in + horizon) + 2, 5))
+    ax = new_axes(ax, (2.2 * (steps_in + horizon) + 2, 5))
     gap = 2.2
     enc_xs = [gap * t for t in range(steps_in)]
     dec_xs = [enc_xs[-1] + gap * (k + 1.3) for k in range(horizon)]
     y = 2.0
+    # One row: the encoder's last state is the decoder's first.
+    _row(ax, enc_xs, y, "encoder")
+    _row(ax, dec_xs, y, "decoder", DECODER_CELL)
+    arrow(ax, [(enc_xs[-1] + EDGE, y), (dec_xs[0] - EDGE, y)])
+    ax.text((enc_xs[-1] + dec_xs[0]) / 2, y + 0.15, "state", fontsize=10, ha="center")
     for t, x in enumerate(enc_xs):
-        _cell(ax, (x, y), "encoder")
         ax.text(x, 0.0, f"${{x_{{{_time(t - steps_in)}}}}}$", fontsize=12, ha="center")
         arrow(ax, [(x, 0.4), (x, y - 0.45)])
-        if t < steps_in - 1:
-            arrow(ax, [(x + CELL_SIZE[0] / 2 + 0.05, y), (enc_xs[t + 1] - 0.8, y)])
-    arrow(ax, [(enc_xs[-1] + 0.8, y), (dec_xs[0] - 0.8, y)])
-    ax.text((enc_xs[-1] + dec_xs[0]) / 2, y + 0.15, "state", fontsize=10, ha="center")
     feed = "#2ca02c" if teacher_forcing else GRADIENT
     for k, x in enumerate(dec_xs):
-        _cell(ax, (x, y), "decoder", color=DECODER_CELL)
-        if k < horizon - 1:
-            arrow(ax, [(x + 0.8, y), (dec_xs[k + 1] - 0.8, y)])
         arrow(ax, [(x, y + 0.45), (x, 3.65)])
         box(ax, (x, 3.95), "linear", STATE_FILL, size=(1.0, 0.5), text_color="black", fontsize=10)
         arrow(ax, [(x, 4.25), (x, 4.7)])
