@@ -139,25 +139,6 @@ def test_forecasting_chapter_glues_model_and_baseline_errors(html):
         assert f"{glued[key]:.2f}" in text, key
 
 
-def test_glued_integers_of_four_digits_or_more_are_formatted_with_separators():
-    """`{glue:text}`n`` renders 76284 raw; `{glue:text}`n:,`` renders 76,284."""
-    reference = re.compile(r"\{glue(?::text)?\}`([^`]+)`")
-    raw = []
-    for source in sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted(ROOT.glob("book/*.md")):
-        if source.suffix == ".ipynb":
-            nb = nbformat.read(source, as_version=4)
-            text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-        else:
-            text = source.read_text()
-        for target in reference.findall(text):
-            path, _, key = target.rpartition("::")
-            name, _, spec = key.partition(":")
-            value = _glued(Path(path).name if path else source.name).get(name, "")
-            if not spec and re.fullmatch(r"-?\d+", value) and abs(int(value)) >= 1000:
-                raw.append(f"{source.name}: {name} = {value}")
-    assert raw == []
-
-
 def _prose() -> dict[str, str]:
     texts = {p.name: p.read_text() for p in sorted(ROOT.glob("book/*.md"))}
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
@@ -166,11 +147,26 @@ def _prose() -> dict[str, str]:
     return texts
 
 
+def test_glued_integers_of_four_digits_or_more_are_formatted_with_separators():
+    """`{glue:text}`n`` renders 76284 raw; `{glue:text}`n:,`` renders 76,284."""
+    reference = re.compile(r"\{glue(?::text)?\}`([^`]+)`")
+    raw = []
+    for source, text in _prose().items():
+        for target in reference.findall(text):
+            path, _, key = target.rpartition("::")
+            name, _, spec = key.partition(":")
+            value = _glued(Path(path).name if path else source).get(name, "")
+            if not spec and re.fullmatch(r"-?\d+", value) and abs(int(value)) >= 1000:
+                raw.append(f"{source}: {name} = {value}")
+    assert raw == []
+
+
 def test_every_bibliography_entry_is_cited_and_papers_are_cited_not_linked():
+    texts = _prose()
     keys = set(re.findall(r"^@\w+\{([^,]+),", (ROOT / "book/references.bib").read_text(), re.M))
     cited = {
         key.strip()
-        for text in _prose().values()
+        for text in texts.values()
         for group in re.findall(r"\{cite(?::[tp])?\}`([^`]+)`", text)
         for key in group.split(",")
     }
@@ -178,6 +174,6 @@ def test_every_bibliography_entry_is_cited_and_papers_are_cited_not_linked():
     assert keys - cited == set()
     paper_links = {
         name: re.findall(r"\]\((https?://(?:arxiv\.org|doi\.org|proceedings\.)[^)]*)\)", text)
-        for name, text in _prose().items()
+        for name, text in texts.items()
     }
     assert {name: links for name, links in paper_links.items() if links} == {}
