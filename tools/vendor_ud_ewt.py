@@ -20,10 +20,10 @@ import shutil
 import sys
 from pathlib import Path
 
+from lstm_utils.datasets.ud_ewt import UPOS_TAGS, parse_upos_tsv
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "lstm_utils" / "datasets" / "ud_ewt_files"
-UPOS = {"ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART", "PRON",
-        "PROPN", "PUNCT", "SCONJ", "SYM", "VERB", "X"}  # fmt: skip
 #: (sentences, syntactic words) per split, from the source's README.
 EXPECTED = {"train": (12_544, 204_577), "dev": (2_001, 25_147), "test": (2_077, 25_094)}
 
@@ -63,10 +63,11 @@ def main(source: Path) -> None:
         sentences = read_conllu(raw.decode("utf-8"))
         words = [w for s in sentences for w in s]
         assert (len(sentences), len(words)) == (n_sentences, n_words), (split, len(sentences))
-        assert {tag for _, tag in words} <= UPOS, split
+        assert {tag for _, tag in words} <= set(UPOS_TAGS), split
         assert all("\t" not in form and "\n" not in form for form, _ in words), split
         reduced = "".join("".join(f"{f}\t{t}\n" for f, t in s) + "\n" for s in sentences)
-        assert read_conllu_reduced(reduced) == sentences  # round trip, order kept
+        # Round trip through the package's own parser: same words, tags and order.
+        assert parse_upos_tsv(reduced) == [tuple(zip(*s, strict=True)) for s in sentences]
         target = OUT / f"en_ewt-ud-{split}.upos.tsv.gz"
         with open(target, "wb") as fh, gzip.GzipFile("", "wb", 9, fh, mtime=0) as gz:
             gz.write(reduced.encode("utf-8"))
@@ -74,14 +75,6 @@ def main(source: Path) -> None:
         print(f"{split}: {len(sentences):,} sentences, {len(words):,} words -> {target.name}")
     (OUT / "SHA256SUMS.uncompressed").write_text("\n".join(sums) + "\n")
     shutil.copyfile(source / "LICENSE.txt", OUT / "LICENSE.txt")
-
-
-def read_conllu_reduced(text: str) -> list[list[tuple[str, str]]]:
-    """The inverse of the reduced format, for the round-trip check."""
-    return [
-        [tuple(line.split("\t")) for line in block.split("\n")]  # type: ignore[misc]
-        for block in text.strip("\n").split("\n\n")
-    ]
 
 
 if __name__ == "__main__":

@@ -37,18 +37,31 @@ _RESTORE_HINT = (
 TaggedSentence = tuple[tuple[str, ...], tuple[str, ...]]
 
 
+def parse_upos_tsv(text: str) -> list[TaggedSentence]:
+    """Sentences from the reduced format: ``FORM<TAB>UPOS`` per line, a blank line after each.
+
+    Raises ``ValueError`` on a line that is not a form and one of the 17 UPOS tags.
+    """
+    sentences = []
+    for block in text.strip("\n").split("\n\n"):
+        pairs = [line.split("\t") for line in block.split("\n")]
+        bad = next((p for p in pairs if len(p) != 2 or p[1] not in UPOS_TAGS), None)
+        if bad is not None:
+            line = "\t".join(bad)
+            raise ValueError(f"not FORM<TAB>UPOS: {line!r}")
+        words, tags = zip(*pairs, strict=True)
+        sentences.append((words, tags))
+    return sentences
+
+
 @lru_cache(maxsize=3)
 def _load(split: str, directory: Path) -> tuple[TaggedSentence, ...]:
     path = directory / f"en_ewt-ud-{split}.upos.tsv.gz"
     text = read_verified_gz(path, UD_EWT_SHA256[split], "UD EWT", _RESTORE_HINT).decode("utf-8")
-    sentences = []
-    for block in text.strip("\n").split("\n\n"):
-        pairs = [line.split("\t") for line in block.split("\n")]
-        if any(len(pair) != 2 or pair[1] not in UPOS_TAGS for pair in pairs):
-            raise DataIntegrityError(f"{path}: a line is not FORM<TAB>UPOS. {_RESTORE_HINT}")
-        words, tags = zip(*pairs, strict=True)
-        sentences.append((words, tags))
-    return tuple(sentences)
+    try:
+        return tuple(parse_upos_tsv(text))
+    except ValueError as err:
+        raise DataIntegrityError(f"{path}: {err}. {_RESTORE_HINT}") from err
 
 
 def load_ud_ewt(split: str, data_dir: str | Path | None = None) -> list[TaggedSentence]:
