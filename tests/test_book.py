@@ -1,12 +1,16 @@
 """The book builds strictly (zero warnings), offline, and shows numbers glued from notebooks."""
 
 import re
+import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+
+from seed_spread import glued_values  # noqa: E402 (tools/ is not a package)
 
 
 def _pages(html: Path) -> list[Path]:
@@ -31,14 +35,7 @@ def test_mathjax_is_served_locally(html):
 
 
 def _glued(notebook: str) -> dict[str, str]:
-    nb = nbformat.read(ROOT / "notebooks" / notebook, as_version=4)
-    return {
-        out.metadata["scrapbook"]["name"]: out.data["application/papermill.record/text/plain"]
-        for cell in nb.cells
-        if cell.cell_type == "code"
-        for out in cell.outputs
-        if "scrapbook" in out.get("metadata", {})
-    }
+    return glued_values(nbformat.read(ROOT / "notebooks" / notebook, as_version=4))
 
 
 def test_glued_numbers_appear_in_the_rendered_chapter(html):
