@@ -1,0 +1,134 @@
+"""An LSTM tagger in PyTorch: one tag per word, read from a (Bi)LSTM over the sentence.
+
+Each word is represented by its embedding, optionally concatenated with the final states of a
+character-level BiLSTM run over its spelling (Plank et al., 2016; Lample et al., 2016), which
+lets the model say something about words it has never seen.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+import numpy as np
+import torch
+from torch import nn
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+from tqdm.auto import tqdm
+
+from lstm_utils.tagging.data import IGNORE, Sentence, TaggerBatch, TaggerVocab, bucket_batches
+
+
+class LSTMTagger(nn.Module):
+    """Word embeddings (+ a character BiLSTM per word), a one-layer (Bi)LSTM, and a linear
+    layer from each step's hidden state to the tag logits.
+
+    Padded positions are skipped by packing the sequences (``pack_padded_sequence``), so the
+    backward direction of a short sentence starts at its last word, not at padding.
+    """
+
+    def __init__(
+        self,
+        vocab: TaggerVocab,
+        word_dim: int = 100,
+        hidden_size: int = 128,
+        bidirectional: bool = True,
+        char_dim: int = 0,
+        char_hidden: int = 32,
+        dropout: float = 0.25,
+    ) -> None:
+        super().__init__()
+        self.embedding = nn.Embedding(len(vocab.words), word_dim, padding_idx=0)
+        self.use_chars = char_dim > 0
+        features = word_dim
+        if self.use_chars:
+            self.char_embedding = nn.Embedding(len(vocab.chars), char_dim, padding_idx=0)
+            self.char_lstm = nn.LSTM(char_dim, char_hidden, batch_first=True, bidirectional=True)
+            features += 2 * char_hidden
+        self.lstm = nn.LSTM(features, hidden_size, batch_first=True, bidirectional=bidirectional)
+        self.dropout = nn.Dropout(dropout)
+        self.readout = nn.Linear(hidden_size * (2 if bidirectional else 1), len(vocab.tags))
+
+    def _spell(self, chars: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """Final forward and backward states of the character BiLSTM for every real word."""
+        words = chars[mask]  # (N, W): one row per real word
+        word_lengths = (words != 0).sum(1).clamp(min=1).cpu()
+        packed = pack_padded_sequence(
+            self.char_embedding(words), word_lengths, batch_first=True, enforce_sorted=False
+        )
+        _, (h_n, _) = self.char_lstm(packed)
+        spelled = torch.zeros(*mask.shape, 2 * h_n.shape[-1], dtype=h_n.dtype)
+        spelled[mask] = torch.cat([h_n[0], h_n[1]], dim=-1)
+        return spelled
+
+    def forward(self, batch: TaggerBatch) -> torch.Tensor:
+        """Tag logits (B, T, K) for a padded batch; rows past a sentence's length are zero."""
+        lengths = batch.lengths.cpu()
+        mask = torch.arange(batch.words.shape[1])[None, :] < lengths[:, None]
+        features = self.embedding(batch.words)
+        if self.use_chars:
+            features = torch.cat([features, self._spell(batch.chars, mask)], dim=-1)
+        packed = pack_padded_sequence(
+            self.dropout(features), lengths, batch_first=True, enforce_sorted=False
+        )
+        hidden, _ = pad_packed_sequence(
+            self.lstm(packed)[0], batch_first=True, total_length=batch.words.shape[1]
+        )
+        return self.readout(self.dropout(hidden))
+
+
+def masked_loss(logits: torch.Tensor, tags: torch.Tensor) -> torch.Tensor:
+    """Mean cross-entropy over the real words only: positions whose tag is ``IGNORE``
+    (padding) contribute nothing, neither to the sum nor to the count."""
+    return nn.functional.cross_entropy(
+        logits.reshape(-1, logits.shape[-1]), tags.reshape(-1), ignore_index=IGNORE
+    )
+
+
+def train_tagger(
+    model: LSTMTagger,
+    vocab: TaggerVocab,
+    sentences: Sequence[Sentence],
+    epochs: int,
+    batch_size: int = 32,
+    lr: float = 2e-3,
+    seed: int = 0,
+    progress: bool = True,
+) -> tuple[np.ndarray, float]:
+    """Train with Adam on length-bucketed batches reshuffled every epoch (``seed``);
+    returns the mean training loss of each epoch and the seconds taken."""
+    if epochs < 1:
+        raise ValueError(f"epochs must be positive, got {epochs}")
+    rng = np.random.default_rng(seed)
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    lengths = [len(ws) for ws, _ in sentences]
+    epoch_loss = np.zeros(epochs)
+    start = time.perf_counter()
+    model.train()
+    for epoch in tqdm(range(epochs), disable=not progress, leave=False):
+        batches = bucket_batches(lengths, batch_size, rng)
+        for index in tqdm(batches, disable=not progress, leave=False, mininterval=1.0):
+            batch = vocab.batch(sentences, index)
+            loss = masked_loss(model(batch), batch.tags)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            epoch_loss[epoch] += loss.item() / len(batches)
+    return epoch_loss, time.perf_counter() - start
+
+
+@torch.no_grad()
+def predict_tags(
+    model: LSTMTagger, vocab: TaggerVocab, sentences: Sequence[Sentence], batch_size: int = 256
+) -> list[list[str]]:
+    """The predicted tags of every sentence, in the order given."""
+    was_training = model.training
+    model.eval()
+    predicted: list[list[str]] = [[] for _ in sentences]
+    for index in bucket_batches([len(ws) for ws, _ in sentences], batch_size):
+        batch = vocab.batch(sentences, index)
+        best = model(batch).argmax(-1)
+        for row, i in enumerate(index):
+            predicted[i] = vocab.tags.decode(best[row, : batch.lengths[row]])
+    model.train(was_training)
+    return predicted
