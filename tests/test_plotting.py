@@ -10,6 +10,7 @@ from lstm_utils.plotting import (
     draw_lstm_cell,
     draw_stacked_lstm,
     draw_unrolled_rnn,
+    plot_text_activations,
 )
 
 
@@ -86,3 +87,19 @@ def test_encoder_decoder_feeds_true_values_or_its_own_predictions(ax, teacher_fo
 def test_diagrams_reject_sizes_they_cannot_draw(ax, draw, kwargs):
     with pytest.raises(ValueError, match="must be an int >= "):
         draw(ax, **kwargs)
+
+
+def test_text_activations_colour_one_cell_per_character_and_break_lines(ax):
+    from matplotlib.patches import Rectangle
+
+    assert plot_text_activations("ab\ncd", [-1.0, 0.0, 1.0, 0.5, 0.2], ax=ax, line_width=4) is ax
+    cells = [p for p in ax.patches if isinstance(p, Rectangle)]
+    assert len(cells) == 5
+    assert [t.get_text() for t in ax.texts] == ["a", "b", "↵", "c", "d"]
+    assert [c.get_xy() for c in cells] == [(0, -1), (1, -1), (2, -1), (0, -2), (1, -2)]
+    assert cells[0].get_facecolor() != cells[2].get_facecolor()  # -1 and +1: blue and red
+
+
+def test_text_activations_need_one_value_per_character(ax):
+    with pytest.raises(ValueError, match="text has 3 characters, values shape \\(2,\\)"):
+        plot_text_activations("abc", [0.0, 1.0], ax=ax)

@@ -3,7 +3,8 @@
 - ``cells``: one LSTM cell and one GRU cell;
 - ``networks``: layers unrolled in time (BPTT's gradient paths,
   stacked and bidirectional layouts, an encoder-decoder with and without teacher forcing);
-- ``activations``: heat maps of gates and states over time.
+- ``activations``: heat maps of gates and states over time;
+- ``text``: text coloured character by character by what one unit computes.
 """
 
 from lstm_utils.plotting._primitives import GATE_COLORS
@@ -15,6 +16,7 @@ from lstm_utils.plotting.networks import (
     draw_stacked_lstm,
     draw_unrolled_rnn,
 )
+from lstm_utils.plotting.text import plot_text_activations
 
 __all__ = [
     "GATE_COLORS",
@@ -25,4 +27,5 @@ __all__ = [
     "draw_stacked_lstm",
     "draw_unrolled_rnn",
     "plot_gate_activations",
+    "plot_text_activations",
 ]
