@@ -11,7 +11,11 @@ Modules, one concern each:
 - :mod:`lstm_utils.datasets` — MNIST, two public-domain texts and UD English EWT (vendored,
   checksummed), synthetic sequence tasks, and the SST and stock series of the forecasting
   chapter (from pinned packages);
-- :mod:`lstm_utils.lm` — language-model baselines: an interpolated Kneser–Ney n-gram model;
+- :mod:`lstm_utils.lm` — language modelling: vocabularies, batches for truncated BPTT, an
+  interpolated Kneser–Ney n-gram model, and a recurrent language model in PyTorch (training,
+  evaluation in bits, sampling);
+- :mod:`lstm_utils.tagging` — part-of-speech tagging: a most-frequent-tag baseline and a
+  (Bi)LSTM tagger with an optional character BiLSTM, in PyTorch;
 - :mod:`lstm_utils.forecasting` — leakage-free windows, naive and linear forecasts, metrics;
 - :mod:`lstm_utils.seq2seq` — a PyTorch encoder-decoder forecaster and its training loop;
 - :mod:`lstm_utils.plotting` — the cell and network diagrams and gate-activation plots;

@@ -54,6 +54,8 @@ SEARCH_TERMS = {
     "notebooks/07_selective_forgetting": "adjacent",
     "notebooks/08_gru": "update gate",
     "notebooks/09_seq2seq_forecasting": "teacher forcing",
+    "notebooks/10_char_language_model": "perplexity",
+    "notebooks/11_pos_tagging": "tagger",
 }
 SEVERE = ("serious", "critical")
 
