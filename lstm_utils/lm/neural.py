@@ -82,10 +82,14 @@ def detach_state(state: State) -> State:
     return state.detach()
 
 
+def nats(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """Mean cross-entropy of ``logits`` (…, V) against ``targets`` (…), in nats per token."""
+    return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
+
+
 def bits(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     """Mean cross-entropy of ``logits`` (…, V) against ``targets`` (…), in bits per token."""
-    nats = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
-    return nats / math.log(2)
+    return nats(logits, targets) / math.log(2)
 
 
 @dataclass
@@ -135,7 +139,7 @@ def train_lm(
         else:
             (x, y), state = batches(), None
         logits, state = model(x, state)
-        loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
+        loss = nats(logits, y)  # clipping acts on the gradient of the loss in nats
         optimizer.zero_grad()
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), clip_norm)
