@@ -16,6 +16,8 @@ Modules, one concern each:
   evaluation in bits, sampling);
 - :mod:`lstm_utils.tagging` — part-of-speech tagging: a most-frequent-tag baseline and a
   (Bi)LSTM tagger with an optional character BiLSTM, in PyTorch;
+- :mod:`lstm_utils.variants` — the LSTM variants of Greff et al. (2017) in one PyTorch layer that
+  trains many independent LSTMs at once, with per-slot heads, clipping and regularisers;
 - :mod:`lstm_utils.forecasting` — leakage-free windows, naive and linear forecasts, metrics;
 - :mod:`lstm_utils.seq2seq` — a PyTorch encoder-decoder forecaster and its training loop;
 - :mod:`lstm_utils.plotting` — the cell and network diagrams and gate-activation plots;
