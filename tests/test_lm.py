@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from lstm_utils.lm import Vocabulary, word_tokens
-from lstm_utils.lm.batches import StreamBatches, random_windows
+from lstm_utils.lm.batches import StreamBatches, parallel_streams, random_windows
 from lstm_utils.lm.neural import (
     RecurrentLM,
     bits,
@@ -174,3 +174,13 @@ def test_lstm_states_match_the_layer_run_over_the_whole_sequence():
     np.testing.assert_allclose(c[-1], c_n[0, 0].numpy(), atol=1e-6)
     with pytest.raises(ValueError, match="one LSTM layer"):
         lstm_states(RecurrentLM("gru", 6, 3, 4), ids)
+
+
+def test_parallel_streams_lays_the_text_side_by_side():
+    x, y = parallel_streams(np.arange(11), streams=3)  # L = (11 - 1) // 3 = 3; token 9, 10 left
+    assert x.tolist() == [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
+    assert y.tolist() == [[1, 2, 3], [4, 5, 6], [7, 8, 9]]
+    with pytest.raises(ValueError, match="5 tokens cannot fill streams=5; use fewer streams"):
+        parallel_streams(np.arange(5), streams=5)
+    with pytest.raises(ValueError, match="integer token ids"):
+        parallel_streams(np.arange(5.0), streams=2)

@@ -68,6 +68,18 @@ class StreamBatches:
         return (self[k] for k in range(len(self)))
 
 
+def parallel_streams(ids: np.ndarray | torch.Tensor, streams: int) -> Batch:
+    """``ids`` cut into ``streams`` contiguous pieces of L = (len(ids) − 1) // ``streams`` tokens,
+    read side by side: inputs of shape (streams, L) and the targets one token later. The trailing
+    tokens that do not fill a piece are left out (the layout of evaluation, one pass)."""
+    ids = _as_ids(ids)
+    if not 1 <= streams <= len(ids) - 1:
+        raise ValueError(f"{len(ids)} tokens cannot fill streams={streams}; use fewer streams")
+    length = (len(ids) - 1) // streams
+    inputs = ids[: streams * length].view(streams, length)
+    return inputs, ids[1 : streams * length + 1].view(streams, length)
+
+
 def random_windows(
     ids: np.ndarray | torch.Tensor, batch_size: int, steps: int, generator: torch.Generator
 ) -> Batch:

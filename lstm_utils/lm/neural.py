@@ -17,7 +17,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from lstm_utils.lm.batches import Batch, StreamBatches, _as_ids
+from lstm_utils.lm.batches import Batch, StreamBatches, _as_ids, parallel_streams
 
 State = torch.Tensor | tuple[torch.Tensor, torch.Tensor] | None
 LAYERS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
@@ -176,9 +176,8 @@ def evaluate_bits(
     if not 1 <= streams <= len(ids) - 1:
         raise ValueError(f"{len(ids)} tokens cannot fill streams={streams}; use fewer streams")
     rows = streams if reset_every is None else (len(ids) - 1) // reset_every
-    length = (len(ids) - 1) // rows
-    x = ids[: rows * length].view(rows, length)
-    y = ids[1 : rows * length + 1].view(rows, length)
+    x, y = parallel_streams(ids, rows)
+    length = x.shape[1]
     was_training = model.training
     model.eval()
     total, row_chunk, time_chunk = 0.0, 4096, 2048

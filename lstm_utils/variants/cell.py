@@ -70,6 +70,17 @@ def _per_slot_rate(name: str, rate: float | Sequence[float], slots: int) -> torc
     return rates.clone()
 
 
+def _uniform(shape: Sequence[int], bound: float, gen: torch.Generator) -> torch.Tensor:
+    """Entries drawn from U(±bound) with ``gen``, as ``nn.LSTM`` and ``nn.Linear`` draw theirs."""
+    return torch.rand(tuple(shape), generator=gen) * 2 * bound - bound
+
+
+def _slot_mask(rates: torch.Tensor, shape: Sequence[int]) -> torch.Tensor:
+    """A dropout mask of ``shape`` (slot axis first): 0 with slot m's rate, 1/(1 − rate) else."""
+    keep = (1 - rates).view(-1, *[1] * (len(shape) - 1))
+    return torch.bernoulli(keep.expand(tuple(shape))) / keep
+
+
 class VariantLSTM(nn.Module):
     """M one-layer LSTMs, slot m of variant ``variants[m]`` initialised from ``seeds[m]``.
 
@@ -129,7 +140,7 @@ class VariantLSTM(nn.Module):
         for m, seed in enumerate(self.seeds):
             gen = torch.Generator().manual_seed(seed)
             for p in (self.W, self.U, self.b, self.peephole):
-                p[m] = torch.rand(p.shape[1:], generator=gen) * 2 * bound - bound
+                p[m] = _uniform(p.shape[1:], bound, gen)
 
     def gate(self, name: str) -> slice:
         """Columns of W, U and b that feed gate ``name``: ``"i"``, ``"f"``, ``"g"`` or ``"o"``."""
@@ -157,12 +168,9 @@ class VariantLSTM(nn.Module):
         """The recurrent matrix to use (weight-dropped in training) and the h-mask, or None."""
         U, h_mask = self.U, None
         if self.training and bool((self.weight_drop > 0).any()):
-            keep = (1 - self.weight_drop).view(-1, 1, 1)
-            U = U * torch.bernoulli(keep.expand_as(U)) / keep
+            U = U * _slot_mask(self.weight_drop, U.shape)
         if self.training and bool((self.recurrent_dropout > 0).any()):
-            keep = (1 - self.recurrent_dropout).view(-1, 1, 1)
-            shape = (self.slots, batch, self.hidden_size)
-            h_mask = torch.bernoulli(keep.expand(shape)) / keep
+            h_mask = _slot_mask(self.recurrent_dropout, (self.slots, batch, self.hidden_size))
         return U, h_mask
 
     def forward(self, x: torch.Tensor, state: State | None = None) -> tuple[torch.Tensor, State]:

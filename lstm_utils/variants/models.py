@@ -9,11 +9,8 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from lstm_utils.variants.cell import State, VariantLSTM, _per_slot_rate
-
-
-def _uniform(shape: tuple[int, ...], bound: float, gen: torch.Generator) -> torch.Tensor:
-    return torch.rand(shape, generator=gen) * 2 * bound - bound
+from lstm_utils.lm.batches import parallel_streams
+from lstm_utils.variants.cell import State, VariantLSTM, _per_slot_rate, _slot_mask, _uniform
 
 
 class SlotRegressor(nn.Module):
@@ -79,8 +76,7 @@ class SlotLM(nn.Module):
         """Dropout at each slot's own rate, fresh masks; x has the slot axis first."""
         if not self.training or not bool((self.dropout > 0).any()):
             return x
-        keep = (1 - self.dropout).view(-1, *[1] * (x.dim() - 1))
-        return x * torch.bernoulli(keep.expand_as(x)) / keep
+        return x * _slot_mask(self.dropout, x.shape)
 
     def forward(self, ids: torch.Tensor, state: State | None = None) -> tuple[torch.Tensor, State]:
         M = self.lstm.slots
@@ -111,9 +107,8 @@ class SlotLM(nn.Module):
         ids = torch.as_tensor(ids)
         if ids.dim() != 1 or len(ids) < streams + 1:
             raise ValueError(f"ids must be one sequence of more than streams={streams} tokens")
-        length = (len(ids) - 1) // streams
-        x = ids[: streams * length].view(streams, length).long()
-        y = ids[1 : streams * length + 1].view(streams, length).long()
+        x, y = parallel_streams(ids, streams)
+        length = x.shape[1]
         was_training = self.training
         self.eval()
         total, state = torch.zeros(self.lstm.slots, dtype=torch.float64), None
