@@ -20,7 +20,7 @@ Each other variant changes one thing (:data:`VARIANTS`). ``"np"`` (no peepholes)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import torch
 from torch import nn
@@ -38,6 +38,29 @@ VARIANTS: dict[str, str] = {
 }
 
 State = tuple[torch.Tensor, torch.Tensor]
+Value = torch.Tensor | float  # a gate or activation, or the constant that replaces it
+
+
+class _Switch:
+    """A per-slot choice between ``fn(x)`` (where ``flag``, shape (M, 1, 1), is True) and
+    ``off``. Where all slots agree, one side is returned without ``torch.where`` and ``fn`` is
+    not called when no slot needs it: most layers hold one variant, and ``where`` is costly."""
+
+    def __init__(self, flag: torch.Tensor) -> None:
+        self.flag, self.all, self.none = flag, bool(flag.all()), not bool(flag.any())
+
+    def apply(
+        self, fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, off: Value
+    ) -> Value:
+        if self.all:
+            return fn(x)
+        if self.none:
+            return off
+        return torch.where(self.flag, fn(x), off)
+
+
+def _one_minus(x: torch.Tensor) -> torch.Tensor:
+    return 1.0 - x
 
 
 def _flags(variants: Sequence[str]) -> dict[str, torch.Tensor]:
@@ -191,17 +214,29 @@ class VariantLSTM(nn.Module):
         xw = torch.einsum("tmbx,mxg->tmbg", x, self.W) + self.b  # input projection, all steps
         # peephole vectors, zero for slots without peepholes
         p_i, p_f, p_o = (self.peephole * self.peepholes[:, None]).unbind(1)
+        keep_i, keep_f, keep_o, tanh_g, tanh_c, coupled = (
+            _Switch(flag)
+            for flag in (
+                self.input_gate,
+                self.forget_gate,
+                self.output_gate,
+                self.input_tanh,
+                self.output_tanh,
+                self.coupled,
+            )
+        )
+        peep = bool(self.peepholes.any())
         outputs = []
         for xw_t in xw.unbind(0):  # unbind: one backward node, not one full-size copy per step
             z = torch.baddbmm(xw_t, h if h_mask is None else h * h_mask, U)
             zi, zf, zg, zo = z.chunk(4, dim=-1)
-            i = torch.where(self.input_gate, torch.sigmoid(zi + p_i * c), 1.0)
-            f = torch.where(self.forget_gate, torch.sigmoid(zf + p_f * c), 1.0)
-            f = torch.where(self.coupled, 1.0 - i, f)
-            g = torch.where(self.input_tanh, torch.tanh(zg), zg)
+            i = keep_i.apply(torch.sigmoid, zi + p_i * c if peep else zi, 1.0)
+            f = keep_f.apply(torch.sigmoid, zf + p_f * c if peep else zf, 1.0)
+            f = coupled.apply(_one_minus, i, f)
+            g = tanh_g.apply(torch.tanh, zg, zg)
             c = f * c + i * g
-            o = torch.where(self.output_gate, torch.sigmoid(zo + p_o * c), 1.0)
-            h = o * torch.where(self.output_tanh, torch.tanh(c), c)
+            o = keep_o.apply(torch.sigmoid, zo + p_o * c if peep else zo, 1.0)
+            h = o * tanh_c.apply(torch.tanh, c, c)
             outputs.append(h)
         return torch.stack(outputs), (h, c)
 
