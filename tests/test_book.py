@@ -136,6 +136,19 @@ def test_forecasting_chapter_glues_model_and_baseline_errors(html):
         assert f"{glued[key]:.2f}" in text, key
 
 
+
+def test_variants_chapter_glues_the_ablation_medians(html):
+    glued = _glued("12_lstm_variants.ipynb")
+    assert int(glued["ablation_seeds"]) >= 3
+    names = ("vanilla", "nfg", "cifg", "np", "noaf")
+    adding = {n: float(glued[f"ablation_adding_{n}_mse"]) for n in names}
+    charlm = {n: float(glued[f"ablation_charlm_{n}_bpc"]) for n in names}
+    assert adding["cifg"] < 0.05 < adding["vanilla"]  # the coupled gate solves it first
+    assert charlm["nfg"] > charlm["vanilla"] + 0.2  # the forget gate matters most
+    text = (html / "notebooks" / "12_lstm_variants.html").read_text()
+    assert f"{charlm['nfg']:.2f}" in text and f"{adding['cifg']:.4f}" in text
+    assert f"{charlm['nfg']:.2f}" in (html / "book" / "intro.html").read_text()
+
 def _prose() -> dict[str, str]:
     texts = {p.name: p.read_text() for p in sorted(ROOT.glob("book/*.md"))}
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):

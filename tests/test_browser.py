@@ -56,6 +56,7 @@ SEARCH_TERMS = {
     "notebooks/09_seq2seq_forecasting": "teacher forcing",
     "notebooks/10_char_language_model": "perplexity",
     "notebooks/11_pos_tagging": "tagger",
+    "notebooks/12_lstm_variants": "peepholes",
 }
 SEVERE = ("serious", "critical")
 
