@@ -59,10 +59,10 @@ def test_a_layer_of_one_variant_equals_that_variant_in_a_mixed_layer():
     torch.manual_seed(0)
     mixed = VariantLSTM(3, 4, ALL, seeds=range(len(ALL))).double()
     x = torch.randn(6, 2, 3, dtype=torch.float64)
-    out, (h_last, c_last) = mixed(x.unsqueeze(1).expand(-1, len(ALL), -1, -1))
+    out, (_h_last, c_last) = mixed(x.unsqueeze(1).expand(-1, len(ALL), -1, -1))
     for m, variant in enumerate(ALL):
         alone = VariantLSTM(3, 4, [variant], seeds=[m]).double()
-        alone_out, (h, c) = alone(x.unsqueeze(1))
+        alone_out, (_h, c) = alone(x.unsqueeze(1))
         torch.testing.assert_close(alone_out[:, 0], out[:, m], rtol=0, atol=1e-14)
         torch.testing.assert_close(c[0], c_last[m], rtol=0, atol=1e-14)
 
