@@ -136,7 +136,6 @@ def test_forecasting_chapter_glues_model_and_baseline_errors(html):
         assert f"{glued[key]:.2f}" in text, key
 
 
-
 def test_variants_chapter_glues_the_ablation_medians(html):
     glued = _glued("12_lstm_variants.ipynb")
     assert int(glued["ablation_seeds"]) >= 3
@@ -148,6 +147,7 @@ def test_variants_chapter_glues_the_ablation_medians(html):
     text = (html / "notebooks" / "12_lstm_variants.html").read_text()
     assert f"{charlm['nfg']:.2f}" in text and f"{adding['cifg']:.4f}" in text
     assert f"{charlm['nfg']:.2f}" in (html / "book" / "intro.html").read_text()
+
 
 def _prose() -> dict[str, str]:
     texts = {p.name: p.read_text() for p in sorted(ROOT.glob("book/*.md"))}

@@ -53,7 +53,6 @@ def test_every_variant_follows_its_equations():
         torch.testing.assert_close(c_last[m], c, rtol=0, atol=1e-12)
 
 
-
 def test_a_layer_of_one_variant_equals_that_variant_in_a_mixed_layer():
     # A layer whose slots all agree skips torch.where (and the peepholes, for NP): same numbers.
     torch.manual_seed(0)
@@ -65,6 +64,7 @@ def test_a_layer_of_one_variant_equals_that_variant_in_a_mixed_layer():
         alone_out, (_h, c) = alone(x.unsqueeze(1))
         torch.testing.assert_close(alone_out[:, 0], out[:, m], rtol=0, atol=1e-14)
         torch.testing.assert_close(c[0], c_last[m], rtol=0, atol=1e-14)
+
 
 def test_no_peephole_slot_equals_nn_lstm():
     torch.manual_seed(1)
