@@ -8,6 +8,7 @@ import pytest
 import torch
 from torch import nn
 
+from lstm_utils.lm.batches import StreamBatches
 from lstm_utils.variants import (
     VARIANTS,
     SlotLM,
@@ -228,3 +229,20 @@ def test_slot_bits_is_the_per_token_cross_entropy_in_bits():
     torch.testing.assert_close(lm.slot_bits(ids, streams=4, chunk=7), expected.detach())
     with pytest.raises(ValueError, match="more than streams=16 tokens"):
         lm.slot_bits(ids[:10])
+
+
+def test_stream_loss_carries_each_slots_state_and_resets_it_each_epoch():
+    torch.manual_seed(6)
+    lm = SlotLM(VariantLSTM(4, 8, ["np", "nfg"], [0, 1]), vocab_size=5).eval()
+    batches = StreamBatches(torch.randint(5, (61,)), batch_size=3, steps=5)
+    assert len(batches) == 3
+    loss = lm.stream_loss(batches)
+    expand = (2, -1, -1)
+    state = None
+    for step in range(5):  # one epoch and two windows of the next
+        x, y = batches[step % 3]
+        state = None if step % 3 == 0 else tuple(s.detach() for s in state)
+        expected, state = lm.slot_nats(x.expand(*expand), y.expand(*expand), state)
+        got = loss(step)
+        torch.testing.assert_close(got, expected, rtol=0, atol=0)
+        assert got.shape == (2,)

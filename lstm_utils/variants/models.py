@@ -4,12 +4,13 @@ slot: a last-step regressor (the adding problem) and a language model."""
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import torch
 from torch import nn
 
-from lstm_utils.lm.batches import parallel_streams
+from lstm_utils.lm.batches import StreamBatches, parallel_streams
+from lstm_utils.lm.neural import detach_state
 from lstm_utils.variants.cell import State, VariantLSTM, _per_slot_rate, _slot_mask, _uniform
 
 
@@ -98,6 +99,24 @@ class SlotLM(nn.Module):
         logits, state = self(ids, state)
         loss = nn.functional.cross_entropy(logits.permute(0, 3, 1, 2), targets, reduction="none")
         return loss.mean(dim=(1, 2)), state
+
+    def stream_loss(self, batches: StreamBatches) -> Callable[[int], torch.Tensor]:
+        """A ``slot_loss`` for :func:`~lstm_utils.variants.train.train_slots`: step k trains every
+        slot on window ``k % len(batches)`` of the same text, each carrying its own state from
+        the previous window (detached, truncated BPTT) and starting from zero at each epoch, as
+        :func:`lstm_utils.lm.neural.train_lm` does for one model."""
+        state: State | None = None
+        expand = (self.lstm.slots, -1, -1)
+
+        def slot_loss(step: int) -> torch.Tensor:
+            nonlocal state
+            k = step % len(batches)
+            x, y = batches[k]
+            carried = None if k == 0 else detach_state(state)
+            nats, state = self.slot_nats(x.expand(*expand), y.expand(*expand), carried)
+            return nats
+
+        return slot_loss
 
     @torch.no_grad()
     def slot_bits(self, ids: torch.Tensor, streams: int = 16, chunk: int = 500) -> torch.Tensor:
