@@ -3,6 +3,8 @@
 Modules, one concern each:
 
 - :mod:`lstm_utils.numpy_lstm` — the reference LSTM in NumPy (forward and BPTT backward);
+- :mod:`lstm_utils.numpy_lstm_fused` — the same LSTM with the input projection and the weight
+  gradients taken out of the time loop as large GEMMs (Appleyard et al., 2016);
 - :mod:`lstm_utils.numpy_rnn` — the reference plain (tanh) RNN in NumPy, same conventions;
 - :mod:`lstm_utils.numpy_gru` — the reference GRU in NumPy (forward), PyTorch's formulation;
 - :mod:`lstm_utils.convert` — one LSTM's weights in PyTorch, Keras 3 and TF1 layouts;
@@ -20,6 +22,8 @@ Modules, one concern each:
   trains many independent LSTMs at once, with per-slot heads, clipping and regularisers;
 - :mod:`lstm_utils.forecasting` — leakage-free windows, naive and linear forecasts, metrics;
 - :mod:`lstm_utils.seq2seq` — a PyTorch encoder-decoder forecaster and its training loop;
+- :mod:`lstm_utils.benchmarks` — FLOPs, memory traffic and the roofline of an LSTM layer, the
+  machine's GEMM rate and bandwidth, and the same layer in every implementation, ready to time;
 - :mod:`lstm_utils.plotting` — the cell and network diagrams and gate-activation plots;
 - :mod:`lstm_utils.tf_compat` — importing TensorFlow for ``tf.compat.v1`` code, quietly;
 - :mod:`lstm_utils.torch_train` — PyTorch seeding, a last-step regressor, a clipped training loop
