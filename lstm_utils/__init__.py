@@ -16,6 +16,8 @@ Modules, one concern each:
 - :mod:`lstm_utils.lm` — language modelling: vocabularies, batches for truncated BPTT, an
   interpolated Kneser–Ney n-gram model, and a recurrent language model in PyTorch (training,
   evaluation in bits, sampling);
+- :mod:`lstm_utils.mnist_torch` — the framework chapters' MNIST classifier in PyTorch, its
+  training loop (timed phase by phase) and its accuracy;
 - :mod:`lstm_utils.tagging` — part-of-speech tagging: a most-frequent-tag baseline and a
   (Bi)LSTM tagger with an optional character BiLSTM, in PyTorch;
 - :mod:`lstm_utils.variants` — the LSTM variants of Greff et al. (2017) in one PyTorch layer that

@@ -10,33 +10,19 @@ level is raised for the rest of the process.
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import os
 import sys
-from collections.abc import Iterator
 from types import ModuleType
 
-
-@contextlib.contextmanager
-def _stderr_silenced() -> Iterator[None]:
-    """Point file descriptor 2 at /dev/null (catches output from C/C++ code too)."""
-    sys.stderr.flush()
-    saved = os.dup(2)
-    try:
-        with open(os.devnull, "wb") as devnull:
-            os.dup2(devnull.fileno(), 2)
-            yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
+from lstm_utils._quiet import stderr_silenced
 
 
 def _quiet_import(name: str) -> ModuleType:
     # 3 = C++ errors too: on a machine without a GPU, device discovery logs a failed cuInit
     # as an error. Python exceptions are unaffected; set the variable yourself to see more.
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    with _stderr_silenced():
+    with stderr_silenced():
         module = importlib.import_module(name)
     return module
 

@@ -6,7 +6,13 @@ import shutil
 import numpy as np
 import pytest
 
-from lstm_utils.datasets import DataIntegrityError, adding_problem, adjacent_sum, load_mnist
+from lstm_utils.datasets import (
+    DataIntegrityError,
+    adding_problem,
+    adjacent_sum,
+    image_sequences,
+    load_mnist,
+)
 from lstm_utils.datasets.mnist import MNIST_DIR
 
 
@@ -42,6 +48,29 @@ def mnist_copy(tmp_path):
     for path in MNIST_DIR.glob("*.gz"):
         shutil.copy(path, tmp_path / path.name)
     return tmp_path
+
+
+def test_image_sequences_put_consecutive_rows_in_one_step():
+    images = np.arange(2 * 4 * 3).reshape(2, 4, 3)
+    pairs = image_sequences(images, rows_per_step=2)
+    assert pairs.shape == (2, 2, 6)
+    np.testing.assert_array_equal(pairs[1, 1], np.concatenate([images[1, 2], images[1, 3]]))
+    np.testing.assert_array_equal(image_sequences(images), images)
+    torch = pytest.importorskip("torch")
+    assert tuple(image_sequences(torch.zeros(5, 28, 28), 4).shape) == (5, 7, 112)
+
+
+@pytest.mark.parametrize(
+    ("shape", "k", "message"),
+    [
+        ((28, 28), 1, "add a batch axis"),
+        ((1, 28, 28), 3, r"choose one of \[1, 2, 4, 7, 14, 28\]"),
+        ((1, 28, 28), 0, "positive integer"),
+    ],
+)
+def test_image_sequences_reject_bad_input(shape, k, message):
+    with pytest.raises(ValueError, match=message):
+        image_sequences(np.zeros(shape), k)
 
 
 def test_missing_file_names_file_and_fix(mnist_copy):

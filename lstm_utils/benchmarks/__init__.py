@@ -2,8 +2,9 @@
 
 - :mod:`~lstm_utils.benchmarks.arithmetic` — FLOPs, memory traffic and arithmetic intensity
   of an LSTM layer, and the roofline bound;
-- :mod:`~lstm_utils.benchmarks.timing` — best-of-n timing, the machine's GEMM rate and memory
-  bandwidth;
+- :mod:`~lstm_utils.benchmarks.timing` — best-of-n timing, time per phase of a loop, the
+  machine's GEMM rate and memory bandwidth;
+- :mod:`~lstm_utils.benchmarks.profiling` — operator-level time of a PyTorch callable;
 - :mod:`~lstm_utils.benchmarks.runners` — one forward (or forward+backward) pass of the same
   LSTM in any implementation, ready to time; the NumPy ones live there, the others in
   :mod:`~lstm_utils.benchmarks.torch_runners` (PyTorch) and
@@ -12,11 +13,12 @@
 
 from lstm_utils.benchmarks.arithmetic import LSTMShape, roofline
 from lstm_utils.benchmarks.runners import IMPLEMENTATIONS, Runner, make_runner
-from lstm_utils.benchmarks.timing import best_time, copy_bandwidth_gbs, gemm_gflops
+from lstm_utils.benchmarks.timing import PhaseTimer, best_time, copy_bandwidth_gbs, gemm_gflops
 
 __all__ = [
     "IMPLEMENTATIONS",
     "LSTMShape",
+    "PhaseTimer",
     "Runner",
     "best_time",
     "copy_bandwidth_gbs",

@@ -1,8 +1,8 @@
 """How much arithmetic and memory traffic one LSTM layer needs, and what the machine allows.
 
 Counts are for the matrix products only (a multiply-add is 2 FLOPs); the element-wise gate
-arithmetic adds about 20 operations per hidden unit and step, under 10 % of the total once
-H ≥ 64 and X + H ≥ 128, and is left out as every published GFLOP/s figure for LSTMs does.
+arithmetic adds about 20 operations per hidden unit and step, a fraction 2.5 / (X + H) of the
+products' FLOPs, and is left out, as published GFLOP/s figures for LSTMs leave it out.
 """
 
 from __future__ import annotations

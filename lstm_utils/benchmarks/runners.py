@@ -19,13 +19,16 @@ from lstm_utils.benchmarks.arithmetic import LSTMShape
 from lstm_utils.numpy_lstm import LSTMParams, lstm_backward, lstm_forward
 from lstm_utils.numpy_lstm_fused import lstm_backward_fused, lstm_forward_fused
 
+#: The NumPy implementations (reference and fused).
 NUMPY: tuple[str, ...] = ("numpy_reference", "numpy_fused")
+#: The PyTorch implementations (see :mod:`lstm_utils.benchmarks.torch_runners`).
 TORCH: tuple[str, ...] = (
     "torch_cell_loop",
     "torch_scripted_loop",
     "torch_compiled_loop",
     "torch_lstm",
 )
+#: The TensorFlow implementations (see :mod:`lstm_utils.benchmarks.tf_runners`).
 TENSORFLOW: tuple[str, ...] = ("keras_lstm", "tf1_dynamic_rnn", "tf1_static_rnn")
 #: Every implementation :func:`make_runner` knows, in the chapter's order.
 IMPLEMENTATIONS: tuple[str, ...] = NUMPY + TORCH + TENSORFLOW

@@ -1,9 +1,10 @@
-"""Timing a callable, and the two limits of the machine: GEMM rate and memory bandwidth."""
+"""Timing a callable or the phases of a loop; the machine's GEMM rate and memory bandwidth."""
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 
@@ -57,3 +58,33 @@ def copy_bandwidth_gbs(megabytes: int = 256, repeats: int = 5) -> float:
     dst = np.empty_like(src)
     seconds = best_time(lambda: np.copyto(dst, src), repeats)
     return 2 * src.nbytes / seconds / 1e9
+
+
+class PhaseTimer:
+    """Wall-clock time per named phase of a loop, accumulated over iterations.
+
+    >>> timer = PhaseTimer()
+    >>> with timer("data"):
+    ...     pass
+    >>> sorted(timer.seconds)
+    ['data']
+    """
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextlib.contextmanager
+    def __call__(self, phase: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            elapsed = time.perf_counter() - start
+            self.seconds[phase] = self.seconds.get(phase, 0.0) + elapsed
+
+    def fractions(self) -> dict[str, float]:
+        """Each phase's share of the total time; raises if nothing was timed yet."""
+        total = sum(self.seconds.values())
+        if total <= 0:
+            raise ValueError("no time recorded yet: wrap phases in `with timer(name):` first.")
+        return {phase: s / total for phase, s in self.seconds.items()}

@@ -11,10 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 
 from lstm_utils.datasets.files import read_verified_gz
+
+#: A NumPy array or a PyTorch tensor: anything with ``.shape`` and ``.reshape``.
+ArrayT = TypeVar("ArrayT", bound=Any)
 
 #: Where the vendored files live.
 MNIST_DIR = Path(__file__).with_name("mnist_files")
@@ -76,3 +80,30 @@ def load_mnist(data_dir: str | Path | None = None, *, scale: bool = True) -> MNI
     if scale:
         x_train, x_test = (x.astype(np.float32) / 255.0 for x in (x_train, x_test))
     return MNIST(x_train, y_train.astype(np.int64), x_test, y_test.astype(np.int64))
+
+
+def image_sequences(images: ArrayT, rows_per_step: int = 1) -> ArrayT:
+    """Images (N, rows, cols) as sequences (N, rows / k, k · cols): k = ``rows_per_step``
+    consecutive pixel rows per time step, batch first. Works on NumPy arrays and PyTorch
+    tensors alike (a reshape, no copy).
+
+    ``rows_per_step=1`` is the classic row-by-row reading (28 steps of 28 pixels for MNIST);
+    2 halves the number of sequential steps, which the speed chapter uses to halve the time
+    of an epoch at the same accuracy.
+    """
+    shape = tuple(images.shape)
+    if len(shape) != 3:
+        raise ValueError(
+            f"images must have shape (N, rows, cols), got {shape}; for one image, add a batch "
+            "axis (images[None])."
+        )
+    n, rows, cols = shape
+    if isinstance(rows_per_step, bool) or not isinstance(rows_per_step, int) or rows_per_step < 1:
+        raise ValueError(f"rows_per_step must be a positive integer, got {rows_per_step!r}.")
+    if rows % rows_per_step:
+        divisors = [k for k in range(1, rows + 1) if rows % k == 0]
+        raise ValueError(
+            f"{rows} rows cannot be split into steps of {rows_per_step} rows; choose one of "
+            f"{divisors}."
+        )
+    return images.reshape(n, rows // rows_per_step, rows_per_step * cols)
