@@ -149,6 +149,19 @@ def test_variants_chapter_glues_the_ablation_medians(html):
     assert f"{charlm['nfg']:.2f}" in (html / "book" / "intro.html").read_text()
 
 
+def test_speed_chapter_glues_the_machine_fractions_and_the_speed_up(html):
+    glued = _glued("13_lstm_speed.ipynb")
+    assert float(glued["gemm_peak_gflops"]) > 1
+    fractions = {k: float(glued[k]) for k in ("nn_lstm_peak_fraction", "numpy_lstm_peak_fraction")}
+    assert all(0 < f < 1.5 for f in fractions.values())
+    assert float(glued["mnist_epoch_speedup"]) > 1.3
+    text = (html / "notebooks" / "13_lstm_speed.html").read_text()
+    intro = re.sub(r"<[^>]+>", "", (html / "book" / "intro.html").read_text())
+    for f in fractions.values():
+        assert f"{f:.0%}" in text and f"{f:.0%}" in intro
+    assert f"{glued['mnist_epoch_speedup']}×" in intro
+
+
 def _prose() -> dict[str, str]:
     texts = {p.name: p.read_text() for p in sorted(ROOT.glob("book/*.md"))}
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):

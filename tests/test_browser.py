@@ -57,6 +57,7 @@ SEARCH_TERMS = {
     "notebooks/10_char_language_model": "perplexity",
     "notebooks/11_pos_tagging": "tagger",
     "notebooks/12_lstm_variants": "peepholes",
+    "notebooks/13_lstm_speed": "roofline",
 }
 SEVERE = ("serious", "critical")
 
