@@ -12,11 +12,17 @@
 """
 
 from lstm_utils.benchmarks.arithmetic import LSTMShape, roofline
-from lstm_utils.benchmarks.runners import IMPLEMENTATIONS, Runner, make_runner
+from lstm_utils.benchmarks.runners import (
+    IMPLEMENTATIONS,
+    ImplementationUnavailableError,
+    Runner,
+    make_runner,
+)
 from lstm_utils.benchmarks.timing import PhaseTimer, best_time, copy_bandwidth_gbs, gemm_gflops
 
 __all__ = [
     "IMPLEMENTATIONS",
+    "ImplementationUnavailableError",
     "LSTMShape",
     "PhaseTimer",
     "Runner",

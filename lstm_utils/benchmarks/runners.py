@@ -34,6 +34,11 @@ TENSORFLOW: tuple[str, ...] = ("keras_lstm", "tf1_dynamic_rnn", "tf1_static_rnn"
 IMPLEMENTATIONS: tuple[str, ...] = NUMPY + TORCH + TENSORFLOW
 
 
+class ImplementationUnavailableError(RuntimeError):
+    """An implementation cannot run on this machine (e.g. ``torch.compile`` without a working
+    C++ toolchain); the message says why and what would fix it."""
+
+
 @dataclass
 class Runner:
     """A pass to time: call it. ``outputs()`` returns h as a (T, B, H) NumPy array, to check
@@ -64,7 +69,9 @@ def benchmark_data(shape: LSTMShape, seed: int = 0) -> tuple[np.ndarray, LSTMPar
 
 
 def make_runner(name: str, shape: LSTMShape, backward: bool = False, seed: int = 0) -> Runner:
-    """A :class:`Runner` of implementation ``name`` (one of :data:`IMPLEMENTATIONS`)."""
+    """A :class:`Runner` of implementation ``name`` (one of :data:`IMPLEMENTATIONS`).
+
+    Raises :class:`ImplementationUnavailableError` if the implementation cannot run here."""
     if name not in IMPLEMENTATIONS:
         raise ValueError(
             f"unknown implementation {name!r}; choose one of {', '.join(IMPLEMENTATIONS)}."

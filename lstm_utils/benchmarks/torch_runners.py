@@ -11,7 +11,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from lstm_utils.benchmarks.runners import Runner
+from lstm_utils.benchmarks.runners import ImplementationUnavailableError, Runner
 from lstm_utils.convert import to_torch
 from lstm_utils.numpy_lstm import LSTMParams
 
@@ -79,6 +79,25 @@ def _cell(params: LSTMParams) -> nn.LSTMCell:
     return cell
 
 
+def _check_compiles(layer: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, grad: bool):
+    """Compile ``layer`` for both grad modes now, so that a machine where ``torch.compile``
+    cannot build its C++ kernels gets a clear error here and not in the middle of a timing."""
+    try:
+        with torch.no_grad():
+            layer(x)
+        if grad:
+            layer(x).sum().backward()
+    except Exception as error:  # inductor raises many types; all mean "cannot compile here"
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        raise ImplementationUnavailableError(
+            f"torch.compile could not build its kernels on this machine ({type(error).__name__}"
+            f": {first_line[:200]}). It needs a C++ compiler with OpenMP that PyTorch's inductor "
+            "supports (g++ on Linux; on macOS and Windows see the torch.compile docs), and some "
+            "settings (e.g. ATEN_CPU_CAPABILITY=default) hit inductor bugs; the other "
+            "implementations do not need it."
+        ) from error
+
+
 def make_torch_runner(name: str, x_np: np.ndarray, params: LSTMParams, backward: bool) -> Runner:
     """The runner of ``name`` (see :data:`lstm_utils.benchmarks.runners.TORCH`)."""
     layer: Callable[[torch.Tensor], torch.Tensor]
@@ -97,6 +116,8 @@ def make_torch_runner(name: str, x_np: np.ndarray, params: LSTMParams, backward:
     else:
         raise ValueError(f"{name!r} is not a PyTorch implementation.")
     x = torch.from_numpy(x_np)
+    if name == "torch_compiled_loop":
+        _check_compiles(layer, x, backward)
 
     def run() -> None:
         with torch.set_grad_enabled(backward):
