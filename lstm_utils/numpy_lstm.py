@@ -158,6 +158,24 @@ def lstm_forward(
     return LSTMTrace(x=x, h0=h0, c0=c0, **out)
 
 
+def backward_start(
+    trace: LSTMTrace, params: LSTMParams, dh: np.ndarray, dc_T: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Validate the arguments of a backward pass; return the gradients that flow into the
+    last step from "after" it: dL/dh_T (zeros, ``dh`` adds the rest) and dL/dc_T (``dc_T``
+    or zeros). Shared by :func:`lstm_backward` and the fused backward pass."""
+    require_float_array("dh", dh, 3, "(T, B, hidden_size)")
+    require_shape("dh", dh, trace.h.shape, "(T, B, hidden_size), like trace.h")
+    require_same_dtype("dh", dh, params.dtype)
+    _, B, H = trace.h.shape
+    dc_next = np.zeros((B, H), params.dtype)
+    if dc_T is not None:
+        require_float_array("dc_T", dc_T, 2, "(B, hidden_size)")
+        require_shape("dc_T", dc_T, (B, H), "(B, hidden_size)")
+        dc_next = dc_next + dc_T
+    return np.zeros((B, H), params.dtype), dc_next
+
+
 def lstm_backward(
     trace: LSTMTrace,
     params: LSTMParams,
@@ -170,16 +188,8 @@ def lstm_backward(
     loss on the last step only, zeros except ``dh[-1]``); ``dc_T`` optionally adds a gradient
     on the final cell state. Returns gradients for every parameter, the inputs and (h0, c0).
     """
-    require_float_array("dh", dh, 3, "(T, B, hidden_size)")
-    require_shape("dh", dh, trace.h.shape, "(T, B, hidden_size), like trace.h")
-    require_same_dtype("dh", dh, params.dtype)
-    T, B, H = trace.h.shape
-    dc_next = np.zeros((B, H), params.dtype)
-    if dc_T is not None:
-        require_float_array("dc_T", dc_T, 2, "(B, hidden_size)")
-        require_shape("dc_T", dc_T, (B, H), "(B, hidden_size)")
-        dc_next = dc_next + dc_T
-    dh_next = np.zeros((B, H), params.dtype)
+    dh_next, dc_next = backward_start(trace, params, dh, dc_T)
+    T = trace.h.shape[0]
     grads = {k: np.zeros_like(v) for k, v in params.arrays().items()}
     dx = np.empty_like(trace.x)
     dh_total = np.empty_like(trace.h)

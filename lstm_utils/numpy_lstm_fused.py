@@ -20,14 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from lstm_utils._validation import (
-    initial_state,
-    require_float_array,
-    require_same_dtype,
-    require_sequence,
-    require_shape,
-)
-from lstm_utils.numpy_lstm import LSTMGrads, LSTMParams, LSTMTrace
+from lstm_utils._validation import initial_state, require_sequence
+from lstm_utils.numpy_lstm import LSTMGrads, LSTMParams, LSTMTrace, backward_start
 
 
 def _sigmoid_(z: np.ndarray) -> None:
@@ -94,17 +88,9 @@ def lstm_backward_fused(
 ) -> LSTMGrads:
     """:func:`~lstm_utils.numpy_lstm.lstm_backward` with the weight and input gradients
     taken out of the loop as three large GEMMs. Same arguments, same gradients."""
-    require_float_array("dh", dh, 3, "(T, B, hidden_size)")
-    require_shape("dh", dh, trace.h.shape, "(T, B, hidden_size), like trace.h")
-    require_same_dtype("dh", dh, params.dtype)
+    dh_next, dc_next = backward_start(trace, params, dh, dc_T)
     T, B, H = trace.h.shape
     X = params.input_size
-    dc_next = np.zeros((B, H), params.dtype)
-    if dc_T is not None:
-        require_float_array("dc_T", dc_T, 2, "(B, hidden_size)")
-        require_shape("dc_T", dc_T, (B, H), "(B, hidden_size)")
-        dc_next = dc_next + dc_T
-    dh_next = np.zeros((B, H), params.dtype)
     dz = np.empty((T, B, 4 * H), params.dtype)
     dh_total = np.empty_like(trace.h)
     dc_total = np.empty_like(trace.c)
