@@ -77,3 +77,17 @@ def require_sequence(x: np.ndarray, input_size: int, dtype: np.dtype) -> None:
     if x.shape[0] == 0:
         raise ValueError("x has no time steps (T = 0); pass at least one step.")
     require_same_dtype("x", x, dtype)
+
+
+def require_finite(name: str, value: np.ndarray, fix: str) -> None:
+    """Raise a ``ValueError`` naming the first non-finite entry of ``value`` (NaN or ±inf),
+    how many there are, and ``fix``; a missing value is never carried silently into a model."""
+    finite = np.isfinite(value)
+    if finite.all():
+        return
+    bad = np.argwhere(~finite)
+    first = tuple(int(i) for i in bad[0])
+    where = f"index {first[0]}" if len(first) == 1 else f"index {first}"
+    raise ValueError(
+        f"{name} has {len(bad)} non-finite value(s); the first is {value[first]} at {where}. {fix}"
+    )

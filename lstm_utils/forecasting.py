@@ -11,7 +11,25 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lstm_utils._validation import require_float_array
+from lstm_utils._validation import require_finite, require_float_array
+
+#: What to do about a missing or infinite value; quoted by every check of this module.
+FILL_OR_DROP = (
+    "Fill or drop the missing values first: interpolate them (e.g. pandas' "
+    "Series.interpolate()), or forecast only from the stretch before or after them."
+)
+_DROP_WINDOWS = (
+    "Fill or drop the missing values of the series before sliding_windows, or keep only the "
+    "finite windows: keep = np.isfinite(inputs).all(1) & np.isfinite(targets).all(1)."
+)
+
+
+def require_windows(name: str, windows: object, layout: str = "(N, n_in)") -> np.ndarray:
+    """``windows`` checked: a float ndarray of rank 2, all finite (NaN and inf are refused with
+    the index of the first one and the fix)."""
+    windows = require_float_array(name, windows, 2, layout)
+    require_finite(name, windows, _DROP_WINDOWS)
+    return windows
 
 
 def sliding_windows(
@@ -25,7 +43,15 @@ def sliding_windows(
     (N, n_in) and targets (N, horizon), copies.
     """
     series = require_float_array("series", series, 1, "(T,)")
+    require_finite("series", series, FILL_OR_DROP)
     stop = len(series) if stop is None else stop
+    sizes = {"n_in": n_in, "horizon": horizon, "start": start, "stop": stop}
+    floats = [k for k, v in sizes.items() if not isinstance(v, int | np.integer)]
+    if floats:
+        raise TypeError(
+            f"{', '.join(floats)} must be integers (counts and indices), got "
+            f"{', '.join(repr(sizes[k]) for k in floats)}; convert with int(...)."
+        )
     if n_in < 1 or horizon < 1:
         raise ValueError(f"n_in and horizon must be positive, got {n_in} and {horizon}.")
     if not 0 <= start < stop <= len(series):
@@ -46,13 +72,15 @@ def sliding_windows(
 
 def persistence(inputs: np.ndarray, horizon: int) -> np.ndarray:
     """The last observed value, repeated: (N, n_in) -> (N, horizon)."""
-    inputs = require_float_array("inputs", inputs, 2, "(N, n_in)")
+    inputs = require_windows("inputs", inputs)
+    if horizon < 1:
+        raise ValueError(f"horizon must be positive, got {horizon}.")
     return np.repeat(inputs[:, -1:], horizon, axis=1)
 
 
 def seasonal_naive(inputs: np.ndarray, horizon: int, season: int) -> np.ndarray:
     """The value one season earlier: forecast for origin + h is ``inputs[:, h - season]``."""
-    inputs = require_float_array("inputs", inputs, 2, "(N, n_in)")
+    inputs = require_windows("inputs", inputs)
     if not 0 < horizon <= season <= inputs.shape[1]:
         raise ValueError(
             f"need 0 < horizon <= season <= n_in, got horizon={horizon}, season={season}, "
@@ -72,14 +100,14 @@ class LinearForecaster:
     @classmethod
     def fit(cls, inputs: np.ndarray, targets: np.ndarray, ridge: float = 0.0) -> LinearForecaster:
         """Least squares on training windows; ``ridge`` penalises the slopes, not the intercept."""
-        inputs = require_float_array("inputs", inputs, 2, "(N, n_in)")
-        targets = require_float_array("targets", targets, 2, "(N, horizon)")
+        inputs = require_windows("inputs", inputs)
+        targets = require_windows("targets", targets, "(N, horizon)")
         if len(inputs) != len(targets):
             raise ValueError(
                 f"inputs and targets must hold the same windows, got {len(inputs)} and "
                 f"{len(targets)}."
             )
-        if ridge < 0:
+        if not ridge >= 0:  # also refuses NaN
             raise ValueError(f"ridge must be >= 0, got {ridge}.")
         design = np.hstack([inputs, np.ones((len(inputs), 1))])
         penalty = ridge * np.eye(design.shape[1])
@@ -89,7 +117,7 @@ class LinearForecaster:
 
     def predict(self, inputs: np.ndarray) -> np.ndarray:
         """Forecasts (N, horizon) for input windows (N, n_in)."""
-        inputs = require_float_array("inputs", inputs, 2, "(N, n_in)")
+        inputs = require_windows("inputs", inputs)
         if inputs.shape[1] != self.weights.shape[0] - 1:
             raise ValueError(
                 f"the model was fitted on windows of {self.weights.shape[0] - 1} inputs, "
@@ -100,19 +128,29 @@ class LinearForecaster:
 
 def rmse(prediction: np.ndarray, truth: np.ndarray) -> float:
     """Root mean squared error over all windows and horizons."""
-    _require_same_shape(prediction, truth)
-    return float(np.sqrt(np.mean((np.asarray(prediction) - np.asarray(truth)) ** 2)))
+    prediction, truth = _require_comparable(prediction, truth)
+    return float(np.sqrt(np.mean((prediction - truth) ** 2)))
 
 
 def mae(prediction: np.ndarray, truth: np.ndarray) -> float:
     """Mean absolute error over all windows and horizons."""
-    _require_same_shape(prediction, truth)
-    return float(np.mean(np.abs(np.asarray(prediction) - np.asarray(truth))))
+    prediction, truth = _require_comparable(prediction, truth)
+    return float(np.mean(np.abs(prediction - truth)))
 
 
-def _require_same_shape(prediction: np.ndarray, truth: np.ndarray) -> None:
-    if np.shape(prediction) != np.shape(truth):
+def _require_comparable(prediction: object, truth: object) -> tuple[np.ndarray, np.ndarray]:
+    """Both as arrays, of the same shape and finite (a NaN would make the score NaN)."""
+    prediction, truth = np.asarray(prediction), np.asarray(truth)
+    if prediction.shape != truth.shape:
         raise ValueError(
-            f"prediction and truth must have the same shape, got {np.shape(prediction)} and "
-            f"{np.shape(truth)}."
+            f"prediction and truth must have the same shape, got {prediction.shape} and "
+            f"{truth.shape}."
         )
+    require_finite(
+        "prediction",
+        prediction,
+        "A forecast is NaN or inf when its inputs were, or when training diverged (look for "
+        "a non-finite training loss).",
+    )
+    require_finite("truth", truth, FILL_OR_DROP)
+    return prediction, truth

@@ -13,6 +13,8 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
+from lstm_utils.forecasting import require_windows
+
 _LAYERS = {"gru": nn.GRU, "lstm": nn.LSTM}
 
 
@@ -39,8 +41,20 @@ class Seq2SeqForecaster(nn.Module):
         self, inputs: torch.Tensor, horizon: int, targets: torch.Tensor | None = None
     ) -> torch.Tensor:
         """Forecast ``horizon`` values for each input window; teacher-forced if ``targets``."""
+        if not isinstance(inputs, torch.Tensor) or not inputs.is_floating_point():
+            raise TypeError(
+                "inputs must be a floating-point tensor (B, n_in), got "
+                f"{type(inputs).__name__} of dtype {getattr(inputs, 'dtype', None)}; convert "
+                "with torch.as_tensor(inputs, dtype=torch.float32)."
+            )
         if inputs.dim() != 2:
             raise ValueError(f"inputs must have shape (B, n_in), got {tuple(inputs.shape)}.")
+        if not bool(torch.isfinite(inputs).all()):
+            first = tuple(int(i) for i in torch.nonzero(~torch.isfinite(inputs))[0])
+            raise ValueError(
+                f"inputs has a non-finite value at index {first}; fill or drop the missing "
+                "values of the series before making windows."
+            )
         if horizon < 1:
             raise ValueError(f"horizon must be positive, got {horizon}.")
         if targets is not None and targets.shape != (inputs.shape[0], horizon):
@@ -86,12 +100,26 @@ def fit_forecaster(
     """Train with teacher forcing (AdamW, one-cycle learning rate, gradient clipping), score
     the free-running forecast on ``val`` after every epoch, and keep the best epoch's weights.
 
-    ``train`` and ``val`` are (inputs (N, n_in), targets (N, horizon)) pairs of NumPy arrays.
+    ``train`` and ``val`` are (inputs (N, n_in), targets (N, horizon)) pairs of float NumPy
+    arrays, all finite (a NaN is refused with its index). If the training loss or the
+    validation RMSE becomes NaN or infinite, training stops with a ``FloatingPointError``.
     """
     if epochs < 1:
         raise ValueError(f"epochs must be positive, got {epochs}.")
-    x, y = (torch.as_tensor(a, dtype=torch.float32) for a in train)
-    x_val, y_val = (torch.as_tensor(a, dtype=torch.float32) for a in val)
+    if batch_size < 1 or not lr > 0:
+        raise ValueError(f"batch_size and lr must be positive, got {batch_size} and {lr}.")
+    if len(train) != 2 or len(val) != 2:
+        raise ValueError(
+            "train and val must each be an (inputs, targets) pair, as sliding_windows returns."
+        )
+    arrays = [
+        require_windows(f"{split}[{k}] ({name})", a, layout)
+        for split, pair in (("train", train), ("val", val))
+        for k, (name, layout, a) in enumerate(
+            zip(("inputs", "targets"), ("(N, n_in)", "(N, horizon)"), pair, strict=True)
+        )
+    ]
+    x, y, x_val, y_val = (torch.as_tensor(a, dtype=torch.float32) for a in arrays)
     if x.shape[0] != y.shape[0] or x_val.shape[1] != x.shape[1] or y_val.shape[1] != y.shape[1]:
         raise ValueError(
             "train and val must be (inputs, targets) with matching windows, got train "
@@ -111,6 +139,12 @@ def fit_forecaster(
         for start in range(0, len(x), batch_size):
             idx = order[start : start + batch_size]
             loss = nn.functional.mse_loss(model(x[idx], horizon, targets=y[idx]), y[idx])
+            if not torch.isfinite(loss):
+                raise FloatingPointError(
+                    f"the training loss became {loss.item()} at epoch {epoch}, batch "
+                    f"{start // batch_size}, from finite inputs: training diverged. Lower lr "
+                    f"(now {lr}) or clip_norm (now {clip_norm})."
+                )
             optimizer.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), clip_norm)
@@ -120,6 +154,11 @@ def fit_forecaster(
         model.eval()
         with torch.no_grad():
             val_rmse[epoch] = float(((model(x_val, horizon) - y_val) ** 2).mean().sqrt())
+        if not np.isfinite(val_rmse[epoch]):
+            raise FloatingPointError(
+                f"the validation RMSE became {val_rmse[epoch]} at epoch {epoch}: the free-"
+                f"running forecast overflowed. Lower lr (now {lr}) or clip_norm (now {clip_norm})."
+            )
         if best_state is None or val_rmse[epoch] < val_rmse[best_epoch]:
             best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
             best_epoch = epoch

@@ -123,3 +123,101 @@ def test_fit_forecaster_keeps_the_best_validation_epoch():
     assert log.val_rmse.min() < rmse(persistence(val[0], 5), val[1])  # it learnt the sine
     with pytest.raises(ValueError, match="matching windows"):
         fit_forecaster(model, train, (val[0][:, 1:], val[1]), epochs=1, lr=1e-2)
+
+
+# --- issue 25, case 3: a missing value is refused where it enters ----------------------------
+
+
+def _series_with_nan() -> np.ndarray:
+    series = np.sin(np.arange(120) / 5)
+    series[40] = np.nan
+    return series
+
+
+def test_a_nan_in_the_series_is_refused_with_its_index_and_the_fix():
+    with pytest.raises(
+        ValueError,
+        match=r"series has 1 non-finite value\(s\); the first is nan at index 40\. "
+        r"Fill or drop the missing values",
+    ):
+        sliding_windows(_series_with_nan(), n_in=10, horizon=5, start=0)
+    series = _series_with_nan()
+    series[70] = np.inf
+    with pytest.raises(
+        ValueError, match=r"has 2 non-finite value\(s\); the first is nan at index 40"
+    ):
+        sliding_windows(series, 10, 5, start=0)
+
+
+def test_nan_windows_are_refused_by_every_model_and_metric():
+    inputs, targets = sliding_windows(np.sin(np.arange(120) / 5), 10, 5, start=0)
+    bad_inputs = inputs.copy()
+    bad_inputs[3, 7] = np.nan
+    fix = r"Fill or drop the missing values of the series before sliding_windows"
+    with pytest.raises(ValueError, match=rf"inputs has 1 .* nan at index \(3, 7\)\. {fix}"):
+        LinearForecaster.fit(bad_inputs, targets)
+    with pytest.raises(ValueError, match=r"targets has 1 .* at index \(3, 2\)"):
+        LinearForecaster.fit(inputs, bad_inputs[:, 5:])
+    model = LinearForecaster.fit(inputs, targets)
+    for call in (model.predict, lambda a: persistence(a, 5), lambda a: seasonal_naive(a, 5, 5)):
+        with pytest.raises(ValueError, match=r"inputs has 1 .* at index \(3, 7\)"):
+            call(bad_inputs)
+    with pytest.raises(ValueError, match=r"prediction has 1 .*training diverged"):
+        rmse(bad_inputs, inputs)
+    with pytest.raises(ValueError, match=r"truth has 1 .*Fill or drop"):
+        mae(inputs, bad_inputs)
+    with pytest.raises(ValueError, match="ridge must be >= 0, got nan"):
+        LinearForecaster.fit(inputs, targets, ridge=float("nan"))
+
+
+def test_fit_forecaster_refuses_nan_windows():
+    train = sliding_windows(np.sin(np.arange(120) / 5), 10, 5, start=0, stop=90)
+    val = sliding_windows(np.sin(np.arange(120) / 5), 10, 5, start=90)
+    bad = train[1].copy()
+    bad[4, 2] = np.nan
+    model = Seq2SeqForecaster("gru", hidden_size=4, num_layers=1)
+    with pytest.raises(ValueError, match=r"train\[1\] \(targets\) has 1 .* at index \(4, 2\)"):
+        fit_forecaster(model, (train[0], bad), val, epochs=1, lr=1e-2, progress=False)
+    with pytest.raises(TypeError, match=r"val\[0\] \(inputs\) must be a NumPy array"):
+        fit_forecaster(model, train, (val[0].tolist(), val[1]), epochs=1, lr=1e-2, progress=False)
+    with pytest.raises(ValueError, match=r"inputs has a non-finite value at index \(0, 3\)"):
+        model(torch.tensor([[0.0, 1.0, 2.0, float("nan")]]), horizon=2)
+
+
+def test_fit_forecaster_stops_when_the_loss_becomes_non_finite():
+    train = sliding_windows(np.sin(np.arange(120) / 5), 10, 5, start=0, stop=90)
+    val = sliding_windows(np.sin(np.arange(120) / 5), 10, 5, start=90)
+    torch.manual_seed(0)
+    model = Seq2SeqForecaster("gru", hidden_size=4, num_layers=1)
+    with torch.no_grad():
+        model.readout.weight.fill_(float("inf"))  # any non-finite weight: the loss is NaN
+    with pytest.raises(FloatingPointError, match=r"training loss became nan at epoch 0, batch 0"):
+        fit_forecaster(model, train, val, epochs=2, lr=1e-2, progress=False)
+
+
+def test_a_series_with_nan_is_refused():
+    from lstm_utils.datasets.series import Series
+
+    dates = np.arange("2000-01", "2010-01", dtype="datetime64[M]").astype("datetime64[D]")
+    with pytest.raises(ValueError, match=r"values has 1 .* nan at index 40\. Fill or drop"):
+        Series("x", dates, _series_with_nan())
+    with pytest.raises(ValueError, match=r"one entry per observation"):
+        Series("x", dates[:10], np.zeros(120))
+
+
+def test_window_sizes_must_be_integers():
+    with pytest.raises(TypeError, match=r"n_in must be integers .*got 3\.0; convert with int"):
+        sliding_windows(np.zeros(20), 3.0, 2, start=0)
+    with pytest.raises(ValueError, match="horizon must be positive, got 0"):
+        persistence(np.zeros((2, 3)), 0)
+
+
+def test_seq2seq_refuses_arrays_and_integer_tensors():
+    model = Seq2SeqForecaster("gru", hidden_size=4, num_layers=1)
+    with pytest.raises(TypeError, match=r"floating-point tensor.*torch\.as_tensor"):
+        model(np.zeros((2, 5)), horizon=3)
+    with pytest.raises(TypeError, match=r"dtype torch\.int64"):
+        model(torch.zeros(2, 5, dtype=torch.int64), horizon=3)
+    train = sliding_windows(np.sin(np.arange(60) / 5), 10, 5, start=0)
+    with pytest.raises(ValueError, match="batch_size and lr must be positive, got 0 and"):
+        fit_forecaster(model, train, train, epochs=1, lr=1e-2, batch_size=0, progress=False)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lstm_utils._validation import require_finite, require_float_array
 from lstm_utils.datasets.files import DataIntegrityError
 
 STOCK_TICKERS: tuple[str, ...] = ("AAPL", "FB", "GOOG", "IBM", "MSFT")
@@ -25,6 +26,20 @@ class Series:
     name: str
     dates: np.ndarray
     values: np.ndarray
+
+    def __post_init__(self) -> None:
+        require_float_array("values", self.values, 1, "(T,)")
+        require_finite(
+            "values",
+            self.values,
+            "Fill or drop the missing values before building a Series: interpolate them (e.g. "
+            "pandas' Series.interpolate()), or keep the stretch before or after them.",
+        )
+        if np.shape(self.dates) != self.values.shape:
+            raise ValueError(
+                f"dates and values must have one entry per observation, got shapes "
+                f"{np.shape(self.dates)} and {self.values.shape}."
+            )
 
     def __len__(self) -> int:
         return len(self.values)
