@@ -11,6 +11,7 @@ from lstm_utils.tagging import (
     bucket_batches,
     masked_loss,
     predict_tags,
+    tag_accuracy,
     train_tagger,
     word_shape,
 )
@@ -109,9 +110,26 @@ def test_a_bilstm_learns_a_tag_that_depends_on_the_next_word():
         torch.manual_seed(0)
         model = LSTMTagger(vocab, word_dim=8, hidden_size=8, bidirectional=bidirectional,
                            dropout=0.0)  # fmt: skip
-        losses, seconds = train_tagger(model, vocab, data, 30, batch_size=8, lr=1e-2,
-                                       progress=False)  # fmt: skip
-        assert losses.shape == (30,) and seconds > 0
+        log = train_tagger(model, vocab, data, 30, batch_size=8, lr=1e-2, progress=False)
+        assert log.loss.shape == (30,) and log.seconds > 0
+        assert log.best_epoch == 30 and log.dev_accuracy.shape == (0,)
         results[bidirectional] = predict_tags(model, vocab, data[:2])
     assert results[True] == [["A", "C"], ["B", "C"]]
     assert results[False][0][0] == results[False][1][0]  # cannot tell them apart
+
+
+def test_train_tagger_keeps_the_epoch_with_the_best_dev_accuracy():
+    data = [(("x", nxt), ("A" if nxt == "p" else "B", "C")) for nxt in ["p", "q"] * 20]
+    vocab = TaggerVocab(data, ("A", "B", "C"), min_count=1)
+    runs = {}
+    for dev in (None, data[:4]):
+        torch.manual_seed(0)
+        model = LSTMTagger(vocab, word_dim=8, hidden_size=8, dropout=0.0)
+        runs[dev is None] = (train_tagger(model, vocab, data, 6, batch_size=8, lr=1e-2,
+                                          progress=False, dev=dev), model)  # fmt: skip
+    log, model = runs[False]
+    # Evaluating on dev draws no random numbers: the training itself is unchanged.
+    np.testing.assert_array_equal(log.loss, runs[True][0].loss)
+    assert log.dev_accuracy.shape == (6,)
+    assert log.best_epoch == int(np.argmax(log.dev_accuracy)) + 1
+    assert tag_accuracy(model, vocab, data[:4]) == log.dev_accuracy.max()

@@ -20,8 +20,9 @@ class MostFrequentTagger:
     """Tags a known word with its most frequent tag in training (ties: the tag seen first).
 
     An unknown word gets the most frequent tag of the *rare* training words (seen once) of the
-    same :func:`word_shape`: rare words are the best model of unseen ones (most are nouns,
-    capitalised ones proper nouns).
+    same :func:`word_shape`: words seen once are the training words most like unseen ones (on
+    UD English EWT the rare lower-case ones are most often nouns, the capitalised ones proper
+    nouns).
     """
 
     def __init__(self) -> None:

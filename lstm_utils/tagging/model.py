@@ -7,8 +7,10 @@ lets the model say something about words it has never seen.
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -85,6 +87,31 @@ def masked_loss(logits: torch.Tensor, tags: torch.Tensor) -> torch.Tensor:
     )
 
 
+@dataclass
+class TaggerTraining:
+    """What :func:`train_tagger` returns.
+
+    ``loss`` the mean training loss of each epoch; ``seconds`` the time spent training (the
+    development-set evaluations not included); ``dev_accuracy`` the tagging accuracy on the
+    development sentences after each epoch (empty without them); ``best_epoch`` the epoch
+    (1-based) whose parameters the model holds at the end: the one with the best development
+    accuracy (the earliest on a tie), or the last epoch without development sentences.
+    """
+
+    loss: np.ndarray
+    seconds: float
+    dev_accuracy: np.ndarray
+    best_epoch: int
+
+
+def tag_accuracy(model: LSTMTagger, vocab: TaggerVocab, sentences: Sequence[Sentence]) -> float:
+    """The share of the words of ``sentences`` whose predicted tag is the gold one."""
+    predicted = predict_tags(model, vocab, sentences)
+    right = sum(p == g for tags, (_, gold) in zip(predicted, sentences, strict=True)
+                for p, g in zip(tags, gold, strict=True))  # fmt: skip
+    return right / sum(len(gold) for _, gold in sentences)
+
+
 def train_tagger(
     model: LSTMTagger,
     vocab: TaggerVocab,
@@ -94,18 +121,27 @@ def train_tagger(
     lr: float = 2e-3,
     seed: int = 0,
     progress: bool = True,
-) -> tuple[np.ndarray, float]:
-    """Train with Adam on length-bucketed batches reshuffled every epoch (``seed``);
-    returns the mean training loss of each epoch and the seconds taken."""
+    dev: Sequence[Sentence] | None = None,
+) -> TaggerTraining:
+    """Train with Adam on length-bucketed batches reshuffled every epoch (``seed``).
+
+    With ``dev`` sentences, the model is evaluated on them after every epoch and, at the end,
+    gets back the parameters of the epoch with the best development accuracy (early stopping
+    by model selection: training still runs all ``epochs``). The evaluations use no random
+    numbers, so the training itself is the same with or without ``dev``.
+    """
     if epochs < 1:
         raise ValueError(f"epochs must be positive, got {epochs}")
     rng = np.random.default_rng(seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     lengths = [len(ws) for ws, _ in sentences]
     epoch_loss = np.zeros(epochs)
-    start = time.perf_counter()
+    dev_accuracy: list[float] = []
+    best_state: dict[str, torch.Tensor] | None = None
+    seconds = 0.0
     model.train()
     for epoch in tqdm(range(epochs), disable=not progress, leave=False):
+        start = time.perf_counter()
         batches = bucket_batches(lengths, batch_size, rng)
         for index in tqdm(batches, disable=not progress, leave=False, mininterval=1.0):
             batch = vocab.batch(sentences, index)
@@ -114,7 +150,16 @@ def train_tagger(
             loss.backward()
             optimizer.step()
             epoch_loss[epoch] += loss.item() / len(batches)
-    return epoch_loss, time.perf_counter() - start
+        seconds += time.perf_counter() - start
+        if dev is not None:
+            dev_accuracy.append(tag_accuracy(model, vocab, dev))
+            if dev_accuracy[-1] > max(dev_accuracy[:-1], default=-1.0):
+                best_state = copy.deepcopy(model.state_dict())
+    best_epoch = epochs
+    if best_state is not None:
+        model.load_state_dict(best_state)
+        best_epoch = int(np.argmax(dev_accuracy)) + 1
+    return TaggerTraining(epoch_loss, seconds, np.array(dev_accuracy), best_epoch)
 
 
 @torch.no_grad()
