@@ -63,8 +63,9 @@ class LSTMParams(RecurrentParams):
     ) -> LSTMParams:
         """Uniform(±1/√H) weights (PyTorch's default) and ``forget_bias`` on the f-gate bias.
 
-        A forget bias of 1 starts the cell with f_t ≈ σ(1) ≈ 0.73, so memory is kept by
-        default (Gers et al., 2000; Jozefowicz et al., 2015).
+        A forget bias of 1 starts the cell with f_t ≈ σ(1) ≈ 0.73, keeping more of its memory
+        than at 0 (σ(0) = 0.5), though still halving it about every two steps (Gers et al.,
+        2000; Jozefowicz et al., 2015).
         """
         require_positive_sizes(input_size, hidden_size)
         bound = 1.0 / np.sqrt(hidden_size)

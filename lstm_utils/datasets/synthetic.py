@@ -14,12 +14,14 @@ def _require_positive(**sizes: int) -> None:
 def adding_problem(
     n: int, steps: int, rng: np.random.Generator, dtype: type = np.float32
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The adding problem (Hochreiter & Schmidhuber, 1997).
+    """The adding problem in the form of Arjovsky et al. (2016), a variant of the task of
+    Hochreiter & Schmidhuber (1997), whose values lie in [-1, 1] and whose first marker is
+    among the first ten steps.
 
     Each sequence has two channels: a value drawn from U(0, 1) and a marker that is 1 at
-    exactly two positions, one in each half of the sequence. The target is the sum of the
-    two marked values. Predicting the mean (1.0) gives MSE ≈ 1/6 ≈ 0.167, the trivial
-    baseline. Returns ``x`` of shape (steps, n, 2) and ``y`` of shape (n, 1).
+    exactly two positions, one drawn uniformly from each half of the sequence. The target is
+    the sum of the two marked values. Predicting the mean (1.0) gives MSE ≈ 1/6 ≈ 0.167, the
+    trivial baseline. Returns ``x`` of shape (steps, n, 2) and ``y`` of shape (n, 1).
     """
     _require_positive(n=n, steps=steps)
     if steps < 2:
