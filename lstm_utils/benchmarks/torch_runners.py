@@ -108,7 +108,7 @@ def make_torch_runner(name: str, x_np: np.ndarray, params: LSTMParams, backward:
     elif name == "torch_cell_loop":
         layer = CellLoop(_cell(params))
     elif name == "torch_scripted_loop":
-        with warnings.catch_warnings():  # deprecated since PyTorch 2.10, still supported
+        with warnings.catch_warnings():  # TorchScript: deprecated since PyTorch 2.5, still works
             warnings.filterwarnings("ignore", "`torch.jit.script` is deprecated")
             layer = torch.jit.script(CellLoop(_cell(params)))
     elif name == "torch_compiled_loop":
