@@ -21,10 +21,11 @@ same function.
 
 Stacks and bidirectional layers (:func:`to_torch_stack`, :func:`from_torch_stack`,
 :func:`to_keras_stack`, :func:`from_keras_stack`) are lists of layers, each a list of one
-(forward) or two (forward, backward) :class:`LSTMParams`. PyTorch names layer k's backward
-direction ``weight_ih_l{k}_reverse`` etc.; Keras 3's ``get_weights()`` of a ``Sequential`` of
-``LSTM`` or ``Bidirectional(LSTM)`` layers lists each layer's ``[kernel, recurrent_kernel,
-bias]`` in order, the forward layer's before the backward layer's. Both frameworks feed layer
+(forward) or two (forward, backward) :class:`~lstm_utils.numpy_lstm.LSTMParams`. PyTorch
+names layer k's backward direction ``weight_ih_l{k}_reverse`` etc.; Keras 3's
+``get_weights()`` of a ``Sequential`` of ``LSTM`` or ``Bidirectional(LSTM)`` layers lists each
+layer's ``[kernel, recurrent_kernel, bias]`` in order, the forward layer's before the backward
+layer's. Both frameworks feed layer
 k + 1 the concatenation [forward, backward] of layer k's outputs, and run the backward
 direction from the last step to the first, returning its outputs in the original time order.
 
