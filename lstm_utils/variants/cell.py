@@ -109,9 +109,10 @@ class VariantLSTM(nn.Module):
 
     ``forward(x, state)`` takes x of shape (T, M, B, input_size), time-major, one batch per slot,
     and returns the hidden states (T, M, B, H) and the final state (h, c), each (M, B, H).
-    Weights are drawn as ``torch.nn.LSTM`` draws them, U(±1/√H), peepholes included, from a
-    generator seeded with the slot's seed, so slots with the same seed start from the same
-    weights whatever their variant.
+    Weights are drawn from U(±1/√H), the distribution ``torch.nn.LSTM`` uses, peepholes
+    included, from a generator seeded with the slot's seed, so slots with the same seed start
+    from the same weights whatever their variant. The bias is one vector drawn so; ``nn.LSTM``
+    adds two, so its summed bias has twice this variance.
 
     In training mode, two regularisers act inside the recurrence, each at a rate per slot:
     ``recurrent_dropout`` drops units of h_{t-1} with one mask for all steps of a sequence
