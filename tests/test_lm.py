@@ -15,6 +15,8 @@ from lstm_utils.lm.neural import (
     evaluate_bits,
     generate,
     lstm_states,
+    position_bits,
+    token_bits,
     train_lm,
 )
 
@@ -184,3 +186,75 @@ def test_parallel_streams_lays_the_text_side_by_side():
         parallel_streams(np.arange(5), streams=5)
     with pytest.raises(ValueError, match="integer token ids"):
         parallel_streams(np.arange(5.0), streams=2)
+
+
+def _bits_from_zero_state(model: RecurrentLM, inputs: torch.Tensor, targets: torch.Tensor):
+    with torch.no_grad():
+        logits, _ = model.eval()(inputs[None])
+        nats = torch.nn.functional.cross_entropy(logits[0], targets, reduction="none")
+    return (nats / math.log(2)).double().numpy()
+
+
+def test_reset_every_reads_pieces_of_exactly_k_inputs():
+    torch.manual_seed(0)
+    model = RecurrentLM("lstm", 6, 3, 4)
+    ids = torch.randint(0, 6, (150,), generator=torch.Generator().manual_seed(2))
+    # 150 tokens, k = 100: one piece of 100 inputs (targets 1..100); the rest is left out.
+    per_token = token_bits(model, ids, reset_every=100)
+    assert per_token.shape == (100,) and per_token.dtype == np.float64
+    expected = _bits_from_zero_state(model, ids[:100], ids[1:101])
+    np.testing.assert_allclose(per_token, expected, rtol=1e-5)
+    assert evaluate_bits(model, ids, reset_every=100) == pytest.approx(expected.mean(), rel=1e-5)
+    # k = 7: 21 pieces, row r = inputs 7r .. 7r + 6, each from a zero state.
+    rows = token_bits(model, ids, reset_every=7).reshape(-1, 7)
+    assert rows.shape == (21, 7)
+    for r in (0, 5, 20):
+        piece = ids[7 * r : 7 * r + 8]
+        np.testing.assert_allclose(
+            rows[r], _bits_from_zero_state(model, piece[:-1], piece[1:]), rtol=1e-5
+        )
+
+
+def test_reset_every_k_predicts_the_last_target_of_a_piece_from_k_symbols():
+    torch.manual_seed(0)
+    model = RecurrentLM("lstm", 6, 3, 4)
+    ids = torch.randint(0, 6, (41,), generator=torch.Generator().manual_seed(3))
+    k = 10
+    base = token_bits(model, ids, reset_every=k).reshape(-1, k)
+    before = ids.clone()
+    before[k - 1] = (before[k - 1] + 1) % 6  # last input of piece 0: piece 1 must not see it
+    changed = token_bits(model, before, reset_every=k).reshape(-1, k)
+    np.testing.assert_array_equal(changed[1:], base[1:])
+    first = ids.clone()
+    first[k] = (first[k] + 1) % 6  # first input of piece 1: its last prediction sees it
+    changed = token_bits(model, first, reset_every=k).reshape(-1, k)
+    assert changed[1, -1] != base[1, -1]
+
+
+def test_token_bits_carried_in_one_stream_and_on_the_model_dtype():
+    torch.manual_seed(0)
+    model = RecurrentLM("gru", 6, 3, 4).double()
+    ids = torch.randint(0, 6, (60,), generator=torch.Generator().manual_seed(4))
+    per_token = token_bits(model, ids, streams=1)
+    np.testing.assert_allclose(
+        per_token, _bits_from_zero_state(model, ids[:-1], ids[1:]), rtol=1e-9
+    )
+    assert evaluate_bits(model, ids, streams=1) == pytest.approx(per_token.mean(), rel=1e-12)
+
+
+def test_position_bits_reads_overlapping_windows_from_a_zero_state():
+    torch.manual_seed(0)
+    model = RecurrentLM("lstm", 6, 3, 4).double()  # float64 model: inputs follow its dtype
+    ids = torch.randint(0, 6, (50,), generator=torch.Generator().manual_seed(5))
+    bits_at = position_bits(model, ids, length=8, stride=3)
+    assert bits_at.shape == ((50 - 9) // 3 + 1, 8) and bits_at.dtype == np.float64
+    for r in (0, 4, bits_at.shape[0] - 1):
+        window = ids[3 * r : 3 * r + 9]
+        expected = _bits_from_zero_state(model, window[:-1], window[1:])
+        np.testing.assert_allclose(bits_at[r], expected, rtol=1e-9)
+    side_by_side = position_bits(model, ids, length=7)  # default stride: the reset_every layout
+    np.testing.assert_allclose(
+        side_by_side.reshape(-1), token_bits(model, ids, reset_every=7), rtol=1e-12
+    )
+    with pytest.raises(ValueError, match="length"):
+        position_bits(model, ids, length=50)

@@ -1,5 +1,6 @@
 """A recurrent language model in PyTorch: the model, its training loop with truncated BPTT,
-evaluation in bits per token, sampling, and the LSTM's per-step states for inspection.
+evaluation in bits per token (in total or token by token), sampling, and the LSTM's per-step
+states for inspection.
 
 Bits per token are the cross-entropy in base 2: ``bits = nats / ln 2``; perplexity is
 ``2 ** bits``.
@@ -155,40 +156,104 @@ def train_lm(
     )
 
 
+def _bits_of(model: RecurrentLM, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Bits (float64, on the CPU) of ``model`` for targets ``y`` (R, L), reading each row of
+    ``x`` (R, L) from a zero state, in eval mode (restored after), on the model's device."""
+    device = next(model.parameters()).device
+    x, y = x.to(device), y.to(device)
+    rows, length = x.shape
+    was_training = model.training
+    model.eval()
+    out = torch.empty(rows, length, dtype=torch.float64)
+    time_chunk = 2048
+    row_chunk = max(1, 32768 // min(length, time_chunk))  # about 32k positions at a time
+    with torch.no_grad():
+        for r in range(0, rows, row_chunk):
+            state: State = None
+            for t in range(0, length, time_chunk):
+                logits, state = model(x[r : r + row_chunk, t : t + time_chunk], state)
+                target = y[r : r + row_chunk, t : t + time_chunk]
+                token_nats = nn.functional.cross_entropy(
+                    logits.transpose(1, 2), target, reduction="none"
+                )
+                out[r : r + row_chunk, t : t + time_chunk] = token_nats.double().cpu()
+    model.train(was_training)
+    return out / math.log(2)
+
+
 @torch.no_grad()
-def evaluate_bits(
+def token_bits(
     model: RecurrentLM,
     ids: np.ndarray | torch.Tensor,
     streams: int = 16,
     reset_every: int | None = None,
-) -> float:
-    """Mean bits per token of ``model`` predicting each token of ``ids`` from the ones before.
+) -> np.ndarray:
+    """Bits of ``model`` for each predicted token of ``ids``, in text order (float64).
 
-    By default ``ids`` is cut into ``streams`` contiguous pieces read in parallel, each from a
-    zero state that is then carried to its end (so only the first few tokens of each piece lack
-    context). With ``reset_every=k`` the text is cut into pieces of k tokens instead, each read
-    from a zero state: the model then sees at most k − 1 tokens of context. The trailing tokens
-    that do not fill a piece are left out. The model is put in eval mode and restored after.
+    By default ``ids`` is cut into ``streams`` contiguous pieces of L = (len(ids) − 1) //
+    ``streams`` inputs, read in parallel, each from a zero state that is then carried to its
+    end (so only the first few tokens of each piece lack context). With ``reset_every=k`` the
+    text is cut into pieces of exactly k inputs instead, each read from a zero state: within a
+    piece, the prediction at position j (0-based) is made from the j + 1 tokens read since
+    the reset, so the last one sees k tokens. Either way element i of the result is the bits
+    for predicting ``ids[i + 1]``, and ``result.reshape(pieces, -1)`` gives one row per piece;
+    the trailing tokens that do not fill a piece are left out. The model is put in eval mode
+    and restored after; the inputs are moved to the model's device.
     """
     ids = _as_ids(ids)
     if reset_every is not None and not 1 <= reset_every <= len(ids) - 1:
         raise ValueError(f"reset_every must be in [1, {len(ids) - 1}], got {reset_every}")
     if not 1 <= streams <= len(ids) - 1:
         raise ValueError(f"{len(ids)} tokens cannot fill streams={streams}; use fewer streams")
-    rows = streams if reset_every is None else (len(ids) - 1) // reset_every
-    x, y = parallel_streams(ids, rows)
-    length = x.shape[1]
-    was_training = model.training
-    model.eval()
-    total, row_chunk, time_chunk = 0.0, 4096, 2048
-    for r in range(0, rows, row_chunk):
-        state: State = None
-        for t in range(0, length, time_chunk):
-            logits, state = model(x[r : r + row_chunk, t : t + time_chunk], state)
-            target = y[r : r + row_chunk, t : t + time_chunk]
-            total += bits(logits, target).item() * target.numel()
-    model.train(was_training)
-    return total / (rows * length)
+    if reset_every is None:
+        x, y = parallel_streams(ids, streams)
+    else:
+        rows = (len(ids) - 1) // reset_every
+        x = ids[: rows * reset_every].view(rows, reset_every)
+        y = ids[1 : rows * reset_every + 1].view(rows, reset_every)
+    return _bits_of(model, x, y).reshape(-1).numpy()
+
+
+def position_bits(
+    model: RecurrentLM,
+    ids: np.ndarray | torch.Tensor,
+    length: int,
+    stride: int | None = None,
+) -> np.ndarray:
+    """Bits of ``model`` at each position of windows read from a zero state, shape
+    (windows, ``length``), float64.
+
+    Window r holds the inputs ``ids[r * stride : r * stride + length]`` (``stride`` defaults
+    to ``length``: windows side by side), and element (r, j) is the bits for predicting
+    ``ids[r * stride + j + 1]`` from the j + 1 tokens read since the zero state. Averaging over
+    the windows gives the cost of a prediction made j + 1 tokens after a reset. Every window
+    that fits is used. The model is put in eval mode and restored after; the inputs are
+    moved to the model's device.
+    """
+    ids = _as_ids(ids)
+    stride = length if stride is None else stride
+    if not 1 <= length <= len(ids) - 1 or stride < 1:
+        raise ValueError(
+            f"need 1 <= length <= {len(ids) - 1} and stride >= 1, got {length}, {stride}"
+        )
+    windows = ids.unfold(0, length + 1, stride)  # (windows, length + 1)
+    return _bits_of(model, windows[:, :-1], windows[:, 1:]).numpy()
+
+
+def evaluate_bits(
+    model: RecurrentLM,
+    ids: np.ndarray | torch.Tensor,
+    streams: int = 16,
+    reset_every: int | None = None,
+) -> float:
+    """Mean bits per token of ``model`` predicting each token of ``ids`` from the ones before:
+    the mean of :func:`token_bits` with the same arguments.
+
+    With ``reset_every=k`` the text is cut into pieces of exactly k inputs, each read from a
+    zero state, so a prediction sees between 1 and k tokens of context (the last one of each
+    piece sees k).
+    """
+    return float(token_bits(model, ids, streams, reset_every).mean())
 
 
 @torch.no_grad()
@@ -239,7 +304,7 @@ def lstm_states(
     so the layer is stepped one token at a time)."""
     if model.cell != "lstm" or model.recurrent.num_layers != 1:
         raise ValueError("lstm_states needs a RecurrentLM with one LSTM layer")
-    ids = _as_ids(ids)
+    ids = _as_ids(ids).to(next(model.parameters()).device)
     was_training = model.training
     model.eval()
     state: State = None
@@ -249,4 +314,4 @@ def lstm_states(
         hs.append(state[0][0, 0])
         cs.append(state[1][0, 0])
     model.train(was_training)
-    return torch.stack(hs).numpy(), torch.stack(cs).numpy()
+    return torch.stack(hs).cpu().numpy(), torch.stack(cs).cpu().numpy()
