@@ -133,3 +133,36 @@ def test_train_tagger_keeps_the_epoch_with_the_best_dev_accuracy():
     assert log.dev_accuracy.shape == (6,)
     assert log.best_epoch == int(np.argmax(log.dev_accuracy)) + 1
     assert tag_accuracy(model, vocab, data[:4]) == log.dev_accuracy.max()
+
+
+@pytest.mark.parametrize("char_dim", [0, 8])
+def test_tagger_helpers_follow_the_dtype_of_the_model(char_dim):
+    # The tensors the tagger creates (the spelling features, the mask) and the batches the
+    # helpers build must follow the model's parameters: a tensor made without ``dtype=`` or
+    # ``device=`` breaks here in float64 as it would on a GPU.
+    torch.manual_seed(0)
+    vocab = TaggerVocab(TRAIN, TAGS, min_count=1)
+    model = LSTMTagger(vocab, word_dim=6, hidden_size=5, char_dim=char_dim, char_hidden=3)
+    model.double()
+    logits = model(vocab.batch(TRAIN, [3, 2]))
+    assert logits.dtype == torch.float64 and logits.shape == (2, 4, len(TAGS))
+    # Past a sentence's length the hidden state is zero: the logits are the read-out bias.
+    torch.testing.assert_close(logits[0, 2:], model.readout.bias.expand(2, -1))
+    log = train_tagger(model, vocab, TRAIN, 2, batch_size=2, progress=False, dev=TRAIN[:2])
+    assert log.loss.shape == (2,) and np.isfinite(log.loss).all()
+    assert all(p.dtype == torch.float64 for p in model.parameters())
+    predicted = predict_tags(model, vocab, TRAIN)
+    assert [len(p) for p in predicted] == [len(ws) for ws, _ in TRAIN]
+    assert 0.0 <= tag_accuracy(model, vocab, TRAIN) <= 1.0
+
+
+def test_train_tagger_reports_the_mean_loss_per_word():
+    torch.manual_seed(0)
+    vocab = TaggerVocab(TRAIN, TAGS, min_count=1)
+    model = LSTMTagger(vocab, word_dim=6, hidden_size=5, dropout=0.0)
+    # lr=0: the model does not change, so the epoch's loss is the loss over all the words.
+    log = train_tagger(model, vocab, TRAIN, 1, batch_size=2, lr=0.0, progress=False)
+    with torch.no_grad():
+        everything = masked_loss(model(vocab.batch(TRAIN, range(len(TRAIN)))),
+                                 vocab.batch(TRAIN, range(len(TRAIN))).tags)  # fmt: skip
+    assert log.loss[0] == pytest.approx(everything.item(), rel=1e-5)

@@ -26,7 +26,10 @@ class LSTMTagger(nn.Module):
     layer from each step's hidden state to the tag logits.
 
     Padded positions are skipped by packing the sequences (``pack_padded_sequence``), so the
-    backward direction of a short sentence starts at its last word, not at padding.
+    backward direction of a short sentence starts at its last word, not at padding. The
+    tensors it creates follow the device and dtype of its parameters (``model.to("cuda")``,
+    ``model.double()``); the batch must be on the same device (:func:`train_tagger` and
+    :func:`predict_tags` move it there).
     """
 
     def __init__(
@@ -59,14 +62,19 @@ class LSTMTagger(nn.Module):
             self.char_embedding(words), word_lengths, batch_first=True, enforce_sorted=False
         )
         _, (h_n, _) = self.char_lstm(packed)
-        spelled = torch.zeros(*mask.shape, 2 * h_n.shape[-1], dtype=h_n.dtype)
+        spelled = h_n.new_zeros(*mask.shape, 2 * h_n.shape[-1])  # h_n's device and dtype
         spelled[mask] = torch.cat([h_n[0], h_n[1]], dim=-1)
         return spelled
 
     def forward(self, batch: TaggerBatch) -> torch.Tensor:
-        """Tag logits (B, T, K) for a padded batch; rows past a sentence's length are zero."""
-        lengths = batch.lengths.cpu()
-        mask = torch.arange(batch.words.shape[1])[None, :] < lengths[:, None]
+        """Tag logits (B, T, K) for a padded batch (on the model's device). Rows past a
+        sentence's length hold the read-out bias (the hidden state there is zero); the loss
+        ignores them."""
+        lengths = batch.lengths.cpu()  # packing wants the lengths on the CPU
+        device = batch.words.device
+        mask = (
+            torch.arange(batch.words.shape[1], device=device)[None, :] < lengths.to(device)[:, None]
+        )
         features = self.embedding(batch.words)
         if self.use_chars:
             features = torch.cat([features, self._spell(batch.chars, mask)], dim=-1)
@@ -91,7 +99,8 @@ def masked_loss(logits: torch.Tensor, tags: torch.Tensor) -> torch.Tensor:
 class TaggerTraining:
     """What :func:`train_tagger` returns.
 
-    ``loss`` the mean training loss of each epoch; ``seconds`` the time spent training (the
+    ``loss`` the mean training loss per word of each epoch (batch losses weighted by their
+    number of words; dropout on); ``seconds`` the time spent training (the
     development-set evaluations not included); ``dev_accuracy`` the tagging accuracy on the
     development sentences after each epoch (empty without them); ``best_epoch`` the epoch
     (1-based) whose parameters the model holds at the end: the one with the best development
@@ -102,6 +111,23 @@ class TaggerTraining:
     seconds: float
     dev_accuracy: np.ndarray
     best_epoch: int
+
+
+def to_device(batch: TaggerBatch, device: torch.device) -> TaggerBatch:
+    """The batch with its tensors on ``device`` (the same object if they are there already)."""
+    if batch.words.device == device:
+        return batch
+    return TaggerBatch(
+        batch.words.to(device),
+        batch.chars.to(device),
+        batch.lengths.to(device),
+        batch.tags.to(device),
+        batch.index,
+    )
+
+
+def _device_of(model: nn.Module) -> torch.device:
+    return next(model.parameters()).device
 
 
 def tag_accuracy(model: LSTMTagger, vocab: TaggerVocab, sentences: Sequence[Sentence]) -> float:
@@ -118,7 +144,7 @@ def train_tagger(
     sentences: Sequence[Sentence],
     epochs: int,
     batch_size: int = 32,
-    lr: float = 2e-3,
+    lr: float = 4e-3,
     seed: int = 0,
     progress: bool = True,
     dev: Sequence[Sentence] | None = None,
@@ -135,6 +161,8 @@ def train_tagger(
     rng = np.random.default_rng(seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     lengths = [len(ws) for ws, _ in sentences]
+    total_words = sum(lengths)
+    device = _device_of(model)
     epoch_loss = np.zeros(epochs)
     dev_accuracy: list[float] = []
     best_state: dict[str, torch.Tensor] | None = None
@@ -144,12 +172,12 @@ def train_tagger(
         start = time.perf_counter()
         batches = bucket_batches(lengths, batch_size, rng)
         for index in tqdm(batches, disable=not progress, leave=False, mininterval=1.0):
-            batch = vocab.batch(sentences, index)
+            batch = to_device(vocab.batch(sentences, index), device)
             loss = masked_loss(model(batch), batch.tags)
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
-            epoch_loss[epoch] += loss.item() / len(batches)
+            epoch_loss[epoch] += loss.item() * sum(lengths[i] for i in index) / total_words
         seconds += time.perf_counter() - start
         if dev is not None:
             dev_accuracy.append(tag_accuracy(model, vocab, dev))
@@ -170,9 +198,10 @@ def predict_tags(
     was_training = model.training
     model.eval()
     predicted: list[list[str]] = [[] for _ in sentences]
+    device = _device_of(model)
     for index in bucket_batches([len(ws) for ws, _ in sentences], batch_size):
         batch = vocab.batch(sentences, index)
-        best = model(batch).argmax(-1)
+        best = model(to_device(batch, device)).argmax(-1).cpu()
         for row, i in enumerate(index):
             predicted[i] = vocab.tags.decode(best[row, : batch.lengths[row]])
     model.train(was_training)
