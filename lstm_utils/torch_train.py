@@ -104,7 +104,8 @@ def train_regressor(
     progress: bool = True,
     scheduler: torch.optim.lr_scheduler.LRScheduler | None = None,
 ) -> TrainLog:
-    """Minimise the MSE for ``steps`` batches drawn from ``make_batch()``.
+    """Minimise the MSE for ``steps`` batches drawn from ``make_batch()`` (moved to the
+    model's device; their dtype must be the model's).
 
     With ``clip_norm``, gradients are rescaled so that their global L2 norm is at most
     ``clip_norm`` (Pascanu et al., 2013). A learning-rate ``scheduler`` of ``optimizer``
@@ -116,10 +117,11 @@ def train_regressor(
     if clip_norm is not None and not clip_norm > 0:
         raise ValueError(f"clip_norm must be positive or None, got {clip_norm}.")
     params = [p for p in model.parameters() if p.requires_grad]
+    device = params[0].device
     losses, norms = np.full(steps, np.nan), np.full(steps, np.nan)
     bar = tqdm(range(steps), disable=not progress, mininterval=1.0, leave=False)
     for step in bar:
-        x, y = make_batch()
+        x, y = (t.to(device) for t in make_batch())
         loss = nn.functional.mse_loss(model(x), y)
         optimizer.zero_grad()
         loss.backward()
@@ -138,5 +140,6 @@ def train_regressor(
 
 @torch.no_grad()
 def mse(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
-    """Mean squared error of ``model`` on a fixed set."""
-    return float(nn.functional.mse_loss(model(x), y))
+    """Mean squared error of ``model`` on a fixed set, moved to the model's device."""
+    device = next(model.parameters()).device
+    return float(nn.functional.mse_loss(model(x.to(device)), y.to(device)))

@@ -15,7 +15,7 @@ from lstm_utils.benchmarks import (
     make_runner,
     roofline,
 )
-from lstm_utils.numpy_lstm_fused import lstm_backward_fused, lstm_forward_fused
+from lstm_utils.reference.lstm_fused import lstm_backward_fused, lstm_forward_fused
 
 
 def test_flops_count_the_two_products_of_every_step():

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from lstm_utils import LSTMParams, lstm_forward
-from lstm_utils.convert import (
+from lstm_utils.frameworks.convert import (
     from_keras,
     from_keras_stack,
     from_tf1,
@@ -197,11 +197,11 @@ def test_other_layouts_are_named():
     ):
         from_keras(list(to_tf1(params)))
     with pytest.raises(
-        TypeError, match=r"PyTorch state dict\? Use lstm_utils\.convert\.from_torch"
+        TypeError, match=r"PyTorch state dict\? Use lstm_utils\.frameworks\.convert\.from_torch"
     ):
         from_keras(to_torch(params))
     with pytest.raises(
-        TypeError, match=r"get_weights\(\) layout: use lstm_utils\.convert\.from_keras"
+        TypeError, match=r"get_weights\(\) layout: use lstm_utils\.frameworks\.convert\.from_keras"
     ):
         from_torch(to_keras(params))
     with pytest.raises(
@@ -307,10 +307,10 @@ def test_stack_shapes_are_checked():
 
 
 def test_gru_parameters_are_refused_with_the_gru_converter_named():
-    from lstm_utils.numpy_gru import GRUParams
+    from lstm_utils.reference.gru import GRUParams
 
     gru = GRUParams.init(2, 3, np.random.default_rng(0))
-    with pytest.raises(TypeError, match=r"LSTMParams, got GRUParams; .*numpy_gru\.gru_to_torch"):
+    with pytest.raises(TypeError, match=r"LSTMParams, got GRUParams; .*convert_gru\.gru_to_torch"):
         to_torch(gru)
-    with pytest.raises(TypeError, match=r"LSTMParams, got GRUParams; .*numpy_gru\.gru_to_keras"):
+    with pytest.raises(TypeError, match=r"LSTMParams, got GRUParams; .*convert_gru\.gru_to_keras"):
         to_keras(gru)

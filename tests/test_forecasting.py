@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from lstm_utils.datasets.series import STOCK_TICKERS, load_sst, load_stock
-from lstm_utils.forecasting import (
+from lstm_utils.forecasting.baselines import (
     LinearForecaster,
     mae,
     persistence,
@@ -13,7 +13,7 @@ from lstm_utils.forecasting import (
     seasonal_naive,
     sliding_windows,
 )
-from lstm_utils.seq2seq import Seq2SeqForecaster, fit_forecaster
+from lstm_utils.forecasting.seq2seq import Seq2SeqForecaster, fit_forecaster
 
 
 def test_windows_hold_the_right_values_and_keep_targets_in_range():
@@ -221,3 +221,19 @@ def test_seq2seq_refuses_arrays_and_integer_tensors():
     train = sliding_windows(np.sin(np.arange(60) / 5), 10, 5, start=0)
     with pytest.raises(ValueError, match="batch_size and lr must be positive, got 0 and"):
         fit_forecaster(model, train, train, epochs=1, lr=1e-2, batch_size=0, progress=False)
+
+
+def test_fit_forecaster_trains_a_float64_model_in_float64():
+    """The windows take the model's dtype (and device); the best weights stay float64."""
+    series = np.sin(np.arange(200) / 5)
+    train = sliding_windows(series, 12, 3, start=0, stop=150)
+    val = sliding_windows(series, 12, 3, start=150)
+    torch.manual_seed(0)
+    model = Seq2SeqForecaster("lstm", hidden_size=6, num_layers=1).double()
+    log = fit_forecaster(model, train, val, epochs=2, lr=1e-2, progress=False)
+    assert np.isfinite(log.val_rmse).all()
+    assert all(p.dtype == torch.float64 for p in model.parameters())
+    with torch.no_grad():
+        prediction = model(torch.as_tensor(val[0]), 3)
+    assert prediction.dtype == torch.float64
+    assert rmse(prediction.numpy(), val[1]) == pytest.approx(log.val_rmse.min(), rel=1e-12)

@@ -258,3 +258,24 @@ def test_position_bits_reads_overlapping_windows_from_a_zero_state():
     )
     with pytest.raises(ValueError, match="length"):
         position_bits(model, ids, length=50)
+
+
+# --- issue 25: helpers follow the model's device and dtype --------------------------------------
+
+
+def test_train_lm_and_generate_run_a_float64_model_in_float64():
+    """A helper that made float32 tensors, or tensors off the model's device, fails here."""
+    torch.manual_seed(0)
+    ids = torch.arange(60) % 5
+    model = RecurrentLM("lstm", 5, 3, 8).double()
+    batches = StreamBatches(ids, batch_size=2, steps=6)
+    log = train_lm(model, batches, 8, 1e-2, eval_ids=ids, eval_every=4, progress=False)
+    assert log.train_bits.dtype == np.float64 and np.isfinite(log.train_bits).all()
+    assert log.eval_steps.tolist() == [4, 8]
+    assert all(p.dtype == torch.float64 for p in model.parameters())
+    greedy = generate(model, ids[:3], 5, temperature=0)
+    sampled = generate(model, ids[:3], 5, generator=torch.Generator().manual_seed(1))
+    assert greedy.dtype == sampled.dtype == np.int64 and greedy.shape == sampled.shape == (5,)
+    # the greedy continuation is the argmax of the model's own float64 logits
+    logits, _ = model(torch.cat([ids[:3], torch.as_tensor(greedy[:1])])[None, :])
+    assert logits.dtype == torch.float64 and int(logits[0, -1].argmax()) == greedy[1]

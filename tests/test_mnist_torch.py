@@ -1,4 +1,4 @@
-"""lstm_utils.mnist_torch: the framework chapters' classifier, its training loop and accuracy;
+"""lstm_utils.mnist.classifier: the framework chapters' classifier, its training loop and accuracy;
 and the PhaseTimer that times the loop."""
 
 import pytest
@@ -7,7 +7,7 @@ from torch import nn
 
 from lstm_utils.benchmarks import PhaseTimer
 from lstm_utils.benchmarks.profiling import operator_times
-from lstm_utils.mnist_torch import RowClassifier, accuracy, train_classifier
+from lstm_utils.mnist.classifier import RowClassifier, accuracy, train_classifier
 
 
 def test_row_classifier_reads_two_rows_per_step():

@@ -4,14 +4,13 @@ import numpy as np
 import pytest
 import torch
 
-from lstm_utils.numpy_gru import (
-    GRUParams,
-    gru_forward,
+from lstm_utils.frameworks.convert_gru import (
     gru_from_keras,
     gru_from_torch,
     gru_to_keras,
     gru_to_torch,
 )
+from lstm_utils.reference.gru import GRUParams, gru_forward
 
 SHAPES = [(3, 5, 7, 2), (1, 2, 3, 1), (6, 4, 2, 3)]  # (X, H, T, B), random sizes
 
@@ -86,7 +85,8 @@ def test_reset_gate_bias_is_not_mergeable():
 def test_lstm_state_dict_is_refused_with_the_right_function_named():
     state = {k: v.detach().numpy() for k, v in torch.nn.LSTM(3, 4).state_dict().items()}
     with pytest.raises(
-        ValueError, match=r"nn\.LSTM state dict: if it is one, use lstm_utils\.convert\.from_torch"
+        ValueError,
+        match=r"nn\.LSTM state dict: if it is one, use lstm_utils\.frameworks\.convert\.from_torch",
     ):
         gru_from_torch(state)
 

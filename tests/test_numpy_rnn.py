@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from lstm_utils.numpy_rnn import RNNParams, rnn_backward, rnn_forward, rnn_gradient_check
+from lstm_utils.reference.rnn import RNNParams, rnn_backward, rnn_forward, rnn_gradient_check
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from lstm_utils.gradcheck import numerical_gradient
-from lstm_utils.numpy_train import Adam, softmax_cross_entropy
+from lstm_utils.reference.gradcheck import numerical_gradient
+from lstm_utils.reference.train import Adam, softmax_cross_entropy
 
 
 def test_cross_entropy_value_and_gradient():

@@ -10,7 +10,7 @@ import pytest
 SCRIPT = """
 import warnings
 warnings.simplefilter("ignore", UserWarning)  # the cells' own deprecation warnings
-from lstm_utils.tf_compat import import_tf1
+from lstm_utils.frameworks.tf_compat import import_tf1
 tf = import_tf1()
 graph = tf.Graph()
 with graph.as_default():
@@ -41,13 +41,15 @@ def test_tf1_cells_run_and_stderr_stays_clean():
 
 
 def test_import_after_plain_tensorflow_names_the_fix():
-    result = _run("import tensorflow\nfrom lstm_utils.tf_compat import import_tf1\nimport_tf1()")
+    result = _run(
+        "import tensorflow\nfrom lstm_utils.frameworks.tf_compat import import_tf1\nimport_tf1()"
+    )
     assert result.returncode != 0
     assert "Restart the kernel and call import_tf1() before" in result.stderr
 
 
 KERAS_SCRIPT = """
-from lstm_utils.tf_compat import import_keras
+from lstm_utils.frameworks.tf_compat import import_keras
 keras = import_keras()
 layer = keras.layers.LSTM(4)
 print(keras.__version__.split(".")[0], keras.backend.backend(), tuple(layer(
@@ -72,7 +74,7 @@ def test_import_keras_with_another_backend_names_the_fix():
 SEED_SCRIPT = """
 import warnings
 warnings.simplefilter("ignore", UserWarning)
-from lstm_utils.tf_compat import import_tf1, seed_tf1_graph
+from lstm_utils.frameworks.tf_compat import import_tf1, seed_tf1_graph
 tf = import_tf1()
 v1 = tf.compat.v1
 

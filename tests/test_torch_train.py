@@ -144,3 +144,19 @@ def test_adding_batches_are_the_seeded_adding_problem_as_tensors():
         x_np, y_np = adding_problem(5, 10, rng)
         assert x.shape == (10, 5, 2) and y.shape == (5, 1) and x.dtype == torch.float32
         assert np.array_equal(x.numpy(), x_np) and np.array_equal(y.numpy(), y_np)
+
+
+def test_train_regressor_and_mse_run_a_float64_model():
+    rng = seed_everything(0)
+    model = LastStepRegressor("lstm", 1, 4).double()
+
+    def make_batch():
+        x = torch.from_numpy(rng.uniform(size=(5, 8, 1)))  # float64
+        return x, x[-1] + x[-2]
+
+    log = train_regressor(model, make_batch, 5, torch.optim.Adam(model.parameters()), 1.0, False)
+    assert np.isfinite(log.losses).all()
+    x, y = make_batch()
+    with torch.no_grad():
+        expected = float(((model(x) - y) ** 2).mean())
+    assert mse(model, x, y) == pytest.approx(expected, rel=1e-12)

@@ -246,3 +246,30 @@ def test_stream_loss_carries_each_slots_state_and_resets_it_each_epoch():
         got = loss(step)
         torch.testing.assert_close(got, expected, rtol=0, atol=0)
         assert got.shape == (2,)
+
+
+# --- issue 25: helpers follow the model's device and dtype --------------------------------------
+
+
+def test_slots_train_and_evaluate_a_float64_model_in_float64():
+    """Dropout masks, heads, losses and bits take the model's dtype (and device)."""
+    torch.manual_seed(7)
+    lstm = VariantLSTM(4, 8, ["vanilla", "cifg"], [0, 1], recurrent_dropout=0.2, weight_drop=0.3)
+    lm = SlotLM(lstm, vocab_size=5, dropout=0.1).double()
+    ids = torch.randint(5, (121,))
+    batches = StreamBatches(ids, batch_size=2, steps=6)
+    log = train_slots(
+        lm,
+        lm.stream_loss(batches),
+        4,
+        1e-2,
+        evaluate=lambda: lm.slot_bits(ids, streams=4),
+        eval_every=2,
+        progress=False,
+    )
+    assert log.losses.dtype == log.evals.dtype == np.float64 and log.evals.shape == (2, 2)
+    bits = lm.slot_bits(ids, streams=4)
+    assert bits.dtype == torch.float64 and bits.device.type == "cpu"
+    lm.train()
+    hidden, _ = lm.lstm(torch.randn(3, 2, 2, 4, dtype=torch.float64))  # masks in float64
+    assert hidden.dtype == torch.float64

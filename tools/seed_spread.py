@@ -6,7 +6,7 @@ An assert in a notebook guards a claim; its bound must hold for any seed, not on
 the stored run used. This tool measures the spread that the bound has to cover. For each
 offset k it runs the notebook from a clean kernel with a first cell prepended that adds
 1000 k to every seed the notebook passes to `numpy.random.default_rng`, `torch.manual_seed`,
-`torch.Generator.manual_seed`, `lstm_utils.tf_compat.seed_tf1_graph` and Keras'
+`torch.Generator.manual_seed`, `lstm_utils.frameworks.tf_compat.seed_tf1_graph` and Keras'
 `set_random_seed` (so the initial weights, the batches and any generated data all change),
 then reads back every value the notebook glued and every error (a failed assert does not stop
 the run: it is reported with its cell, and the cells after it still run). The stored notebook
@@ -41,7 +41,7 @@ def _shifted(seed):
 _default_rng = _np.random.default_rng
 _np.random.default_rng = lambda seed=None: _default_rng(_shifted(seed))
 
-import lstm_utils.tf_compat as _tf_compat
+import lstm_utils.frameworks.tf_compat as _tf_compat
 
 _seed_tf1_graph = _tf_compat.seed_tf1_graph
 _tf_compat.seed_tf1_graph = lambda seed: _seed_tf1_graph(_shifted(seed))

@@ -2,8 +2,8 @@
 ``dynamic_rnn`` / ``static_rnn`` (a graph and a session). Use them through
 :func:`lstm_utils.benchmarks.runners.make_runner`.
 
-TensorFlow is imported with :func:`lstm_utils.tf_compat.import_tf1`, so that the TF1 cells
-work; ``import keras`` still gives Keras 3 in the same process.
+TensorFlow is imported with :func:`lstm_utils.frameworks.tf_compat.import_tf1`, so that the
+TF1 cells work; ``import keras`` still gives Keras 3 in the same process.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import warnings
 
 import numpy as np
 
-from lstm_utils.benchmarks.runners import Runner
-from lstm_utils.convert import to_keras, to_tf1
-from lstm_utils.numpy_lstm import LSTMParams
-from lstm_utils.tf_compat import import_keras, import_tf1
+from lstm_utils.benchmarks.workload import Runner
+from lstm_utils.frameworks.convert import to_keras, to_tf1
+from lstm_utils.frameworks.tf_compat import import_keras, import_tf1
+from lstm_utils.reference.lstm import LSTMParams
 
 
 def make_tf_runner(name: str, x: np.ndarray, params: LSTMParams, backward: bool) -> Runner:

@@ -11,9 +11,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from lstm_utils.benchmarks.runners import ImplementationUnavailableError, Runner
-from lstm_utils.convert import to_torch
-from lstm_utils.numpy_lstm import LSTMParams
+from lstm_utils.benchmarks.workload import ImplementationUnavailableError, Runner
+from lstm_utils.frameworks.convert import to_torch
+from lstm_utils.reference.lstm import LSTMParams
 
 
 class CellLoop(nn.Module):

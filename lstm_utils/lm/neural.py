@@ -121,10 +121,11 @@ def train_lm(
     restarts from zero at the start of each epoch. With a callable, every call gives a fresh
     batch of independent windows (e.g. :func:`~lstm_utils.lm.batches.random_windows`) and the
     state starts from zero each time. With ``eval_ids``, :func:`evaluate_bits` is measured
-    every ``eval_every`` steps and after the last.
+    every ``eval_every`` steps and after the last. Batches are moved to the model's device.
     """
     if steps < 1 or lr <= 0 or clip_norm <= 0 or eval_every < 1:
         raise ValueError("steps, lr, clip_norm and eval_every must be positive")
+    device = next(model.parameters()).device
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, steps)
     train_bits = np.full(steps, np.nan)
@@ -139,6 +140,7 @@ def train_lm(
             state = None if k == 0 else detach_state(state)
         else:
             (x, y), state = batches(), None
+        x, y = x.to(device), y.to(device)
         logits, state = model(x, state)
         loss = nats(logits, y)  # clipping acts on the gradient of the loss in nats
         optimizer.zero_grad()
@@ -269,6 +271,8 @@ def generate(
 
     Each token is drawn from softmax(logits / ``temperature``), restricted to the ``top_k``
     most likely tokens if given; ``temperature=0`` picks the most likely token (greedy).
+    The model runs on its own device; the draw is made on the CPU (so ``generator`` is a CPU
+    generator, and a seed gives the same draws from the same probabilities on any device).
     """
     prompt = _as_ids(prompt)
     if len(prompt) < 1 or length < 0:
@@ -277,7 +281,8 @@ def generate(
         raise ValueError(f"temperature must be >= 0 and top_k >= 1, got {temperature}, {top_k}")
     was_training = model.training
     model.eval()
-    logits, state = model(prompt[None, :])
+    device = next(model.parameters()).device
+    logits, state = model(prompt[None, :].to(device))
     out = []
     for _ in range(length):
         last = logits[0, -1]
@@ -287,10 +292,10 @@ def generate(
             if top_k is not None:
                 threshold = last.topk(min(top_k, len(last))).values[-1]
                 last = last.masked_fill(last < threshold, -math.inf)
-            probs = torch.softmax(last / temperature, dim=-1)
+            probs = torch.softmax(last / temperature, dim=-1).cpu()
             token = int(torch.multinomial(probs, 1, generator=generator))
         out.append(token)
-        logits, state = model(torch.tensor([[token]]), state)
+        logits, state = model(torch.tensor([[token]], device=device), state)
     model.train(was_training)
     return np.array(out, dtype=np.int64)
 

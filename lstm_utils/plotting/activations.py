@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
-from lstm_utils.numpy_lstm import LSTMTrace
+from lstm_utils.reference.lstm import LSTMTrace
 
 
 def plot_gate_activations(trace: LSTMTrace, sample: int = 0, units: int | None = None) -> Figure:

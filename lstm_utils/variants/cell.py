@@ -98,9 +98,11 @@ def _uniform(shape: Sequence[int], bound: float, gen: torch.Generator) -> torch.
     return torch.rand(tuple(shape), generator=gen) * 2 * bound - bound
 
 
-def _slot_mask(rates: torch.Tensor, shape: Sequence[int]) -> torch.Tensor:
-    """A dropout mask of ``shape`` (slot axis first): 0 with slot m's rate, 1/(1 − rate) else."""
-    keep = (1 - rates).view(-1, *[1] * (len(shape) - 1))
+def _slot_mask(rates: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
+    """A dropout mask of ``like``'s shape, dtype and device (slot axis first): 0 with slot m's
+    rate, 1/(1 − rate) else."""
+    shape = like.shape
+    keep = (1 - rates.to(like.dtype)).view(-1, *[1] * (len(shape) - 1))
     return torch.bernoulli(keep.expand(tuple(shape))) / keep
 
 
@@ -192,9 +194,11 @@ class VariantLSTM(nn.Module):
         """The recurrent matrix to use (weight-dropped in training) and the h-mask, or None."""
         U, h_mask = self.U, None
         if self.training and bool((self.weight_drop > 0).any()):
-            U = U * _slot_mask(self.weight_drop, U.shape)
+            U = U * _slot_mask(self.weight_drop, U)
         if self.training and bool((self.recurrent_dropout > 0).any()):
-            h_mask = _slot_mask(self.recurrent_dropout, (self.slots, batch, self.hidden_size))
+            h_mask = _slot_mask(
+                self.recurrent_dropout, U.new_empty(self.slots, batch, self.hidden_size)
+            )
         return U, h_mask
 
     def forward(self, x: torch.Tensor, state: State | None = None) -> tuple[torch.Tensor, State]:

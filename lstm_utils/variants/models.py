@@ -77,7 +77,7 @@ class SlotLM(nn.Module):
         """Dropout at each slot's own rate, fresh masks; x has the slot axis first."""
         if not self.training or not bool((self.dropout > 0).any()):
             return x
-        return x * _slot_mask(self.dropout, x.shape)
+        return x * _slot_mask(self.dropout, x)
 
     def forward(self, ids: torch.Tensor, state: State | None = None) -> tuple[torch.Tensor, State]:
         M = self.lstm.slots
@@ -86,7 +86,7 @@ class SlotLM(nn.Module):
                 f"ids must be token ids of shape (slots={M}, B, T) and dtype int64, got shape "
                 f"{tuple(ids.shape)} and dtype {ids.dtype}"
             )
-        emb = self.embedding[torch.arange(M)[:, None, None], ids]  # (M, B, T, E)
+        emb = self.embedding[torch.arange(M, device=ids.device)[:, None, None], ids]  # (M, B, T, E)
         hidden, state = self.lstm(self._drop(emb).permute(2, 0, 1, 3), state)  # (T, M, B, H)
         hidden = self._drop(hidden.permute(1, 2, 0, 3))  # (M, B, T, H)
         logits = torch.einsum("mbth,mhv->mbtv", hidden, self.weight) + self.bias
@@ -107,11 +107,12 @@ class SlotLM(nn.Module):
         :func:`lstm_utils.lm.neural.train_lm` does for one model."""
         state: State | None = None
         expand = (self.lstm.slots, -1, -1)
+        device = self.embedding.device
 
         def slot_loss(step: int) -> torch.Tensor:
             nonlocal state
             k = step % len(batches)
-            x, y = batches[k]
+            x, y = (t.to(device) for t in batches[k])
             carried = None if k == 0 else detach_state(state)
             nats, state = self.slot_nats(x.expand(*expand), y.expand(*expand), carried)
             return nats
@@ -122,8 +123,9 @@ class SlotLM(nn.Module):
     def slot_bits(self, ids: torch.Tensor, streams: int = 16, chunk: int = 500) -> torch.Tensor:
         """Each slot's bits per token on one long sequence ``ids`` (the same for all slots), cut
         into ``streams`` contiguous pieces read in parallel from a zero state, as
-        :func:`lstm_utils.lm.neural.evaluate_bits` does for one model. Returns shape (M,)."""
-        ids = torch.as_tensor(ids)
+        :func:`lstm_utils.lm.neural.evaluate_bits` does for one model. Returns shape (M,), in
+        the model's dtype, on the CPU."""
+        ids = torch.as_tensor(ids).to(self.embedding.device)
         if ids.dim() != 1 or len(ids) < streams + 1:
             raise ValueError(f"ids must be one sequence of more than streams={streams} tokens")
         x, y = parallel_streams(ids, streams)
@@ -135,6 +137,6 @@ class SlotLM(nn.Module):
             expand = (self.lstm.slots, -1, -1)
             xt, yt = x[:, t : t + chunk].expand(*expand), y[:, t : t + chunk].expand(*expand)
             nats, state = self.slot_nats(xt, yt, state)
-            total += nats.double() * yt.shape[2]
+            total += nats.double().cpu() * yt.shape[2]
         self.train(was_training)
-        return (total / length / math.log(2)).float()
+        return (total / length / math.log(2)).to(self.embedding.dtype)

@@ -73,12 +73,12 @@ def train_slots(
         clip_per_slot(params, clip_norm)
         optimizer.step()
         schedule.step()
-        losses.append(loss.detach().numpy().copy())
+        losses.append(loss.detach().cpu().numpy().copy())
         if evaluate is not None and ((step + 1) % eval_every == 0 or step + 1 == steps):
             was_training = model.training
             model.eval()
             with torch.no_grad():
-                evals.append(evaluate().numpy().copy())
+                evals.append(evaluate().cpu().numpy().copy())
             model.train(was_training)
             eval_steps.append(step + 1)
             bar.set_postfix(best=f"{np.nanmin(evals[-1]):.3f}")

@@ -13,7 +13,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from lstm_utils.forecasting import require_windows
+from lstm_utils.forecasting.baselines import require_windows
 
 _LAYERS = {"gru": nn.GRU, "lstm": nn.LSTM}
 
@@ -101,7 +101,9 @@ def fit_forecaster(
     the free-running forecast on ``val`` after every epoch, and keep the best epoch's weights.
 
     ``train`` and ``val`` are (inputs (N, n_in), targets (N, horizon)) pairs of float NumPy
-    arrays, all finite (a NaN is refused with its index). If the training loss or the
+    arrays, all finite (a NaN is refused with its index); they are converted to the model's
+    dtype and moved to its device, and the batch order (drawn from ``seed`` on the CPU) is the
+    same on every device. If the training loss or the
     validation RMSE becomes NaN or infinite, training stops with a ``FloatingPointError``.
     """
     if epochs < 1:
@@ -119,7 +121,10 @@ def fit_forecaster(
             zip(("inputs", "targets"), ("(N, n_in)", "(N, horizon)"), pair, strict=True)
         )
     ]
-    x, y, x_val, y_val = (torch.as_tensor(a, dtype=torch.float32) for a in arrays)
+    weight = next(model.parameters())  # the windows follow the model's device and dtype
+    x, y, x_val, y_val = (
+        torch.as_tensor(a, dtype=weight.dtype, device=weight.device) for a in arrays
+    )
     if x.shape[0] != y.shape[0] or x_val.shape[1] != x.shape[1] or y_val.shape[1] != y.shape[1]:
         raise ValueError(
             "train and val must be (inputs, targets) with matching windows, got train "
@@ -137,7 +142,7 @@ def fit_forecaster(
         model.train()
         order = torch.randperm(len(x), generator=generator)
         for start in range(0, len(x), batch_size):
-            idx = order[start : start + batch_size]
+            idx = order[start : start + batch_size].to(weight.device)
             loss = nn.functional.mse_loss(model(x[idx], horizon, targets=y[idx]), y[idx])
             if not torch.isfinite(loss):
                 raise FloatingPointError(

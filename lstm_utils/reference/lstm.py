@@ -26,7 +26,6 @@ from typing import ClassVar
 
 import numpy as np
 
-from lstm_utils._params import RecurrentGrads, RecurrentParams, require_positive_sizes
 from lstm_utils._validation import (
     initial_state,
     require_float_array,
@@ -34,7 +33,8 @@ from lstm_utils._validation import (
     require_sequence,
     require_shape,
 )
-from lstm_utils.gradcheck import check_linear_loss
+from lstm_utils.reference._params import RecurrentGrads, RecurrentParams, require_positive_sizes
+from lstm_utils.reference.gradcheck import check_linear_loss
 
 #: Order in which the four gates are stacked along the last axis of ``W_x``, ``W_h``, ``b``.
 GATE_ORDER: tuple[str, ...] = ("i", "f", "g", "o")

@@ -1,7 +1,8 @@
-"""The NumPy LSTM of :mod:`lstm_utils.numpy_lstm`, restructured for speed (Appleyard et al., 2016).
+"""The NumPy LSTM of :mod:`lstm_utils.reference.lstm`, restructured for speed
+(Appleyard et al., 2016).
 
-Same parameters, same results (to rounding), same :class:`~lstm_utils.numpy_lstm.LSTMTrace`
-and :class:`~lstm_utils.numpy_lstm.LSTMGrads`; only the order of the arithmetic changes:
+Same parameters, same results (to rounding), same :class:`~lstm_utils.reference.lstm.LSTMTrace`
+and :class:`~lstm_utils.reference.lstm.LSTMGrads`; only the order of the arithmetic changes:
 
 - **Forward.** The input projection ``x_t W_x + b`` does not depend on the recurrence, so it
   is one large GEMM over all T·B rows before the loop; inside the loop only ``h_{t-1} W_h``
@@ -21,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from lstm_utils._validation import initial_state, require_sequence
-from lstm_utils.numpy_lstm import LSTMGrads, LSTMParams, LSTMTrace, backward_start
+from lstm_utils.reference.lstm import LSTMGrads, LSTMParams, LSTMTrace, backward_start
 
 
 def _sigmoid_(z: np.ndarray) -> None:
@@ -38,7 +39,7 @@ def lstm_forward_fused(
     h0: np.ndarray | None = None,
     c0: np.ndarray | None = None,
 ) -> LSTMTrace:
-    """:func:`~lstm_utils.numpy_lstm.lstm_forward` with one GEMM for the input projection.
+    """:func:`~lstm_utils.reference.lstm.lstm_forward` with one GEMM for the input projection.
 
     ``x`` is (T, B, X); returns the same trace. The gate arrays of the trace (``i``, ``f``,
     ``g``, ``o``) are views into one (T, B, 4H) buffer.
@@ -86,7 +87,7 @@ def lstm_backward_fused(
     dh: np.ndarray,
     dc_T: np.ndarray | None = None,
 ) -> LSTMGrads:
-    """:func:`~lstm_utils.numpy_lstm.lstm_backward` with the weight and input gradients
+    """:func:`~lstm_utils.reference.lstm.lstm_backward` with the weight and input gradients
     taken out of the loop as three large GEMMs. Same arguments, same gradients."""
     dh_next, dc_next = backward_start(trace, params, dh, dc_T)
     T, B, H = trace.h.shape

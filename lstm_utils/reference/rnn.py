@@ -1,6 +1,6 @@
 """A NumPy reference for the plain (Elman) RNN: forward and backward (BPTT).
 
-Same conventions as :mod:`lstm_utils.numpy_lstm`::
+Same conventions as :mod:`lstm_utils.reference.lstm`::
 
     x   : (T, B, X)   inputs, time-major
     W_x : (X, H)      input weights
@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lstm_utils._params import RecurrentGrads, RecurrentParams, require_positive_sizes
 from lstm_utils._validation import (
     initial_state,
     require_float_array,
@@ -25,7 +24,8 @@ from lstm_utils._validation import (
     require_sequence,
     require_shape,
 )
-from lstm_utils.gradcheck import check_linear_loss
+from lstm_utils.reference._params import RecurrentGrads, RecurrentParams, require_positive_sizes
+from lstm_utils.reference.gradcheck import check_linear_loss
 
 
 @dataclass

@@ -21,7 +21,7 @@ same function.
 
 Stacks and bidirectional layers (:func:`to_torch_stack`, :func:`from_torch_stack`,
 :func:`to_keras_stack`, :func:`from_keras_stack`) are lists of layers, each a list of one
-(forward) or two (forward, backward) :class:`~lstm_utils.numpy_lstm.LSTMParams`. PyTorch
+(forward) or two (forward, backward) :class:`~lstm_utils.reference.lstm.LSTMParams`. PyTorch
 names layer k's backward direction ``weight_ih_l{k}_reverse`` etc.; Keras 3's
 ``get_weights()`` of a ``Sequential`` of ``LSTM`` or ``Bidirectional(LSTM)`` layers lists each
 layer's ``[kernel, recurrent_kernel, bias]`` in order, the forward layer's before the backward
@@ -40,7 +40,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from lstm_utils._validation import require_float_array, require_shape
-from lstm_utils.numpy_lstm import GATE_ORDER, LSTMParams
+from lstm_utils.reference.lstm import GATE_ORDER, LSTMParams
 
 #: TF1's gate order; "j" is its name for the candidate.
 TF1_GATE_ORDER: tuple[str, ...] = ("i", "j", "f", "o")
@@ -60,7 +60,7 @@ def _require_lstm_params(params: object, other: str) -> None:
         gru = type(params).__name__ == "GRUParams"
         raise TypeError(
             f"params must be LSTMParams, got {type(params).__name__}"
-            + (f"; for a GRU use lstm_utils.numpy_gru.{other}." if gru else ".")
+            + (f"; for a GRU use lstm_utils.frameworks.convert_gru.{other}." if gru else ".")
         )
 
 
@@ -80,8 +80,8 @@ def to_torch(params: LSTMParams, layer: int = 0, reverse: bool = False) -> dict[
 #: Recurrent layers whose state dicts ``torch_layer_arrays`` reads, by number of gate blocks:
 #: (module, the function that converts it).
 TORCH_LAYOUTS: dict[int, tuple[str, str]] = {
-    4: ("nn.LSTM", "lstm_utils.convert.from_torch"),
-    3: ("nn.GRU", "lstm_utils.numpy_gru.gru_from_torch"),
+    4: ("nn.LSTM", "lstm_utils.frameworks.convert.from_torch"),
+    3: ("nn.GRU", "lstm_utils.frameworks.convert_gru.gru_from_torch"),
 }
 
 
@@ -180,8 +180,8 @@ def to_keras(params: LSTMParams) -> list[np.ndarray]:
 
 #: Keras 3 recurrent layers by the number of gate blocks in their kernels' columns.
 KERAS_LAYOUTS: dict[int, tuple[str, str]] = {
-    4: ("keras.layers.LSTM", "lstm_utils.convert.from_keras"),
-    3: ("keras.layers.GRU", "lstm_utils.numpy_gru.gru_from_keras"),
+    4: ("keras.layers.LSTM", "lstm_utils.frameworks.convert.from_keras"),
+    3: ("keras.layers.GRU", "lstm_utils.frameworks.convert_gru.gru_from_keras"),
     1: ("keras.layers.SimpleRNN", "no converter of lstm_utils"),
 }
 
@@ -214,7 +214,7 @@ def keras_layer_arrays(weights: Sequence[np.ndarray], gates: int) -> list[np.nda
             f"layer, and for a Bidirectional one, layer.forward_layer.get_weights() and "
             "layer.backward_layer.get_weights() separately"
             + (
-                "; or a whole stack with lstm_utils.convert.from_keras_stack(weights, "
+                "; or a whole stack with lstm_utils.frameworks.convert.from_keras_stack(weights, "
                 "bidirectional=...)."
                 if gates == 4
                 else "."
@@ -239,7 +239,7 @@ def keras_layer_arrays(weights: Sequence[np.ndarray], gates: int) -> list[np.nda
                 f"kernel (input_size + hidden_size, {gates} * hidden_size), the layout of a TF1 "
                 "cell, "
                 + (
-                    "convert with lstm_utils.convert.from_tf1(kernel, bias, input_size)"
+                    "convert with lstm_utils.frameworks.convert.from_tf1(kernel, bias, input_size)"
                     if gates == 4
                     else "split it into its input and recurrent rows"
                 )
