@@ -27,6 +27,16 @@ def test_no_external_scripts_or_styles(html):
     assert not offenders
 
 
+def test_no_header_button_links_a_repository(html):
+    """The book has no public repository yet: no header button may point at one."""
+    pages = _pages(html)
+    assert pages
+    for page in pages:
+        text = page.read_text()
+        assert "repository-button" not in text and "issues-button" not in text, page.name
+        assert "github.com/lstm-book" not in text, page.name
+
+
 def test_mathjax_is_served_locally(html):
     chapter = (html / "notebooks" / "02_lstm_cell.html").read_text()
     (src,) = set(re.findall(r'<script[^>]*src="([^"]*tex-chtml\.js[^"]*)"', chapter))

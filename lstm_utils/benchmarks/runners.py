@@ -36,7 +36,8 @@ IMPLEMENTATIONS: tuple[str, ...] = NUMPY + TORCH + TENSORFLOW
 
 
 def make_runner(name: str, shape: LSTMShape, backward: bool = False, seed: int = 0) -> Runner:
-    """A :class:`Runner` of implementation ``name`` (one of :data:`IMPLEMENTATIONS`).
+    """A :class:`~lstm_utils.benchmarks.workload.Runner` of implementation ``name`` (one of
+    :data:`IMPLEMENTATIONS`).
 
     Raises :class:`~lstm_utils.benchmarks.workload.ImplementationUnavailableError` if the
     implementation cannot run here."""
