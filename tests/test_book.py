@@ -172,6 +172,32 @@ def test_speed_chapter_glues_the_machine_fractions_and_the_speed_up(html):
     assert f"{glued['mnist_epoch_speedup']}×" in intro
 
 
+def test_attention_chapter_glues_both_models_and_the_beam_gain(html):
+    glued = _glued("14_attention.ipynb")
+    attn, noattn = float(glued["attn_exact_match"]), float(glued["noattn_exact_match"])
+    assert attn > noattn and float(glued["beam_gain"]) >= 0
+    text = (html / "notebooks" / "14_attention.html").read_text()
+    for key in (
+        "attn_exact_match",
+        "noattn_exact_match",
+        "attn_long_exact_match",
+        "noattn_long_exact_match",
+    ):
+        assert f"{float(glued[key]):.1%}" in text, key
+    assert text.count('class="solution') >= 3
+
+
+def test_own_lstm_chapter_glues_its_results(html):
+    glued = _glued("15_own_lstm.ipynb")
+    text = (html / "notebooks" / "15_own_lstm.html").read_text()
+    for key in ("own_bow_test_acc", "own_lstm_test_acc", "own_keras_test_acc"):
+        assert f"{float(glued[key]):.1%}" in text, key
+    assert f"{float(glued['own_lstm_macro_f1']):.3f}" in text
+    for key in ("own_onnx_max_abs_diff", "own_port_max_abs_diff"):
+        assert f"{float(glued[key]):.1e}" in text, key
+    assert text.count('class="solution') >= 3
+
+
 def _prose() -> dict[str, str]:
     texts = {p.name: p.read_text() for p in sorted(ROOT.glob("book/*.md"))}
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):

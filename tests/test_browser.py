@@ -58,6 +58,8 @@ SEARCH_TERMS = {
     "notebooks/11_pos_tagging": "tagger",
     "notebooks/12_lstm_variants": "peepholes",
     "notebooks/13_lstm_speed": "roofline",
+    "notebooks/14_attention": "beam search",
+    "notebooks/15_own_lstm": "ONNX",
 }
 SEVERE = ("serious", "critical")
 

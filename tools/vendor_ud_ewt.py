@@ -7,9 +7,12 @@ SHA256SUMS.uncompressed), keeps every syntactic word (skipping comment lines, mu
 ranges such as ``1-2`` and empty nodes such as ``8.1``), and writes
 ``lstm_utils/datasets/ud_ewt_files/en_ewt-ud-{train,dev,test}.upos.tsv.gz``: one word per line
 as ``FORM<TAB>UPOS``, a blank line after each sentence, gzip with a zero timestamp so the bytes
-are reproducible. It checks the result against the originals (sentence and word counts of the
-source's README, every tag one of the 17 UPOS tags, the words in the original order), copies
-the CC BY-SA 4.0 licence and writes the checksums that ``lstm_utils.datasets.ud_ewt`` verifies.
+are reproducible. Beside each, ``en_ewt-ud-{split}.sent_ids.txt.gz`` holds the sentences'
+``# sent_id`` comments, one a line in the same order (its prefix names the genre: answers,
+email, newsgroup, reviews or weblog). It checks the result against the originals (sentence and
+word counts of the source's README, every tag one of the 17 UPOS tags, the words in the original
+order, one id per sentence, all distinct), copies the CC BY-SA 4.0 licence and writes the
+checksums that ``lstm_utils.datasets.ud_ewt`` verifies.
 """
 
 from __future__ import annotations
@@ -20,12 +23,19 @@ import shutil
 import sys
 from pathlib import Path
 
-from lstm_utils.datasets.ud_ewt import UPOS_TAGS, parse_upos_tsv
+from lstm_utils.datasets.ud_ewt import GENRES, UPOS_TAGS, parse_sent_ids, parse_upos_tsv
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "lstm_utils" / "datasets" / "ud_ewt_files"
 #: (sentences, syntactic words) per split, from the source's README.
 EXPECTED = {"train": (12_544, 204_577), "dev": (2_001, 25_147), "test": (2_077, 25_094)}
+
+
+def read_sent_ids(text: str) -> list[str]:
+    """The ``# sent_id = ...`` of every sentence of CoNLL-U text, in order."""
+    return [
+        line.split("=", 1)[1].strip() for line in text.split("\n") if line.startswith("# sent_id")
+    ]
 
 
 def read_conllu(text: str) -> list[list[tuple[str, str]]]:
@@ -72,6 +82,15 @@ def main(source: Path) -> None:
         with open(target, "wb") as fh, gzip.GzipFile("", "wb", 9, fh, mtime=0) as gz:
             gz.write(reduced.encode("utf-8"))
         sums.append(f"{hashlib.sha256(reduced.encode('utf-8')).hexdigest()}  {target.stem}")
+        ids = read_sent_ids(raw.decode("utf-8"))
+        assert len(ids) == len(sentences) == len(set(ids)), (split, len(ids))
+        assert all(i.split("-", 1)[0] in GENRES for i in ids), split
+        id_text = "".join(f"{i}\n" for i in ids)
+        assert parse_sent_ids(id_text) == ids
+        id_target = OUT / f"en_ewt-ud-{split}.sent_ids.txt.gz"
+        with open(id_target, "wb") as fh, gzip.GzipFile("", "wb", 9, fh, mtime=0) as gz:
+            gz.write(id_text.encode("utf-8"))
+        sums.append(f"{hashlib.sha256(id_text.encode('utf-8')).hexdigest()}  {id_target.stem}")
         print(f"{split}: {len(sentences):,} sentences, {len(words):,} words -> {target.name}")
     (OUT / "SHA256SUMS.uncompressed").write_text("\n".join(sums) + "\n")
     shutil.copyfile(source / "LICENSE.txt", OUT / "LICENSE.txt")
