@@ -132,3 +132,25 @@ def test_make_runner_names_the_choices():
         make_runner("cudnn", LSTMShape(1, 1, 1, 1))
     with pytest.raises(TypeError, match="must be an LSTMShape"):
         make_runner("numpy_fused", (1, 1, 1, 1))
+
+
+def test_the_no_cuda_runtime_notice_is_dropped_while_compiling_only():
+    """A CUDA build of PyTorch without a GPU logs this notice at inductor's first compile; the
+    runner drops it there (a notebook cell would otherwise print to stderr), and nowhere else."""
+    import logging
+
+    from lstm_utils.benchmarks.torch_runners import _no_cuda_runtime_notice
+
+    logger = logging.getLogger("torch.utils.cpp_extension")
+    seen: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: seen.append(record.getMessage())
+    logger.addHandler(handler)
+    try:
+        with _no_cuda_runtime_notice():
+            logger.warning("No CUDA runtime is found, using CUDA_HOME='%s'", "/usr/local")
+            logger.warning("another warning")
+        logger.warning("No CUDA runtime is found, using CUDA_HOME='%s'", "/opt/cuda")
+    finally:
+        logger.removeHandler(handler)
+    assert seen == ["another warning", "No CUDA runtime is found, using CUDA_HOME='/opt/cuda'"]

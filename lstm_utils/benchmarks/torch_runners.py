@@ -4,8 +4,10 @@ with a ``torch.compile``-d step) and the fused ``nn.LSTM``. Use them through
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import torch
@@ -79,14 +81,32 @@ def _cell(params: LSTMParams) -> nn.LSTMCell:
     return cell
 
 
+def _drop_no_cuda_runtime(record: logging.LogRecord) -> bool:
+    return "No CUDA runtime is found" not in record.getMessage()
+
+
+@contextlib.contextmanager
+def _no_cuda_runtime_notice() -> Iterator[None]:
+    """Drop the notice "No CUDA runtime is found, using CUDA_HOME=..." that a CUDA build of
+    PyTorch (the default wheel on Linux) logs when inductor first loads its C++ extension
+    tools on a machine without a GPU: true there, expected, and noise on stderr."""
+    logger = logging.getLogger("torch.utils.cpp_extension")
+    logger.addFilter(_drop_no_cuda_runtime)
+    try:
+        yield
+    finally:
+        logger.removeFilter(_drop_no_cuda_runtime)
+
+
 def _check_compiles(layer: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, grad: bool):
     """Compile ``layer`` for both grad modes now, so that a machine where ``torch.compile``
     cannot build its C++ kernels gets a clear error here and not in the middle of a timing."""
     try:
-        with torch.no_grad():
+        with torch.no_grad(), _no_cuda_runtime_notice():
             layer(x)
         if grad:
-            layer(x).sum().backward()
+            with _no_cuda_runtime_notice():
+                layer(x).sum().backward()
     except Exception as error:  # inductor raises many types; all mean "cannot compile here"
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
         raise ImplementationUnavailableError(
