@@ -36,6 +36,7 @@ from lstm_utils.translation import (
     length_mask,
     render,
     render_all,
+    sequence_log_prob,
     split_days,
     teacher_forced,
     train_seq2seq,
@@ -263,6 +264,27 @@ def test_beam_width_one_equals_greedy():
     assert translate(model, data, vocab) == translate(model, data, vocab, width=1)
     weights = attention_weights(model, data, greedy)
     assert weights.shape == (len(data), 12, data.src.shape[1])
+
+
+def test_sequence_log_prob_sums_the_step_log_probabilities():
+    pairs, vocab, data = _data()
+    torch.manual_seed(4)
+    model = Seq2Seq(len(vocab), 6, 8, "additive").double().eval()
+    outputs = [p.target for p in pairs]
+    outputs[0] = outputs[0][:-3]  # outputs of different lengths
+    got = sequence_log_prob(model, data, outputs, vocab)
+    with torch.no_grad():
+        state = model.encode(data.src, data.src_len)
+        for i, text in enumerate(outputs):
+            row = tuple(s[i : i + 1] for s in state)
+            token, total = torch.tensor([BOS]), 0.0
+            for target in vocab.encode(text, eos=True):
+                log_probs, row = model.step(token, row)
+                total += float(log_probs[0, target])
+                token = torch.tensor([target])
+            assert math.isclose(float(got[i]), total, rel_tol=1e-9)
+    with pytest.raises(ValueError, match="one per row"):
+        sequence_log_prob(model, data, outputs[:-1], vocab)
 
 
 A, B = 4, 5  # two "words" of a hand-made vocabulary: <pad> <s> </s> <unk> a b

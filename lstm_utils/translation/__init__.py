@@ -7,7 +7,7 @@ ISO 8601, with an LSTM encoder-decoder with or without attention.
   attention;
 - :mod:`lstm_utils.translation.model` — the encoder-decoder and its training loop;
 - :mod:`lstm_utils.translation.decoding` — greedy decoding, beam search with length
-  normalisation, attention weights, teacher-forced predictions;
+  normalisation, attention weights, teacher-forced predictions, sequence log-probabilities;
 - :mod:`lstm_utils.translation.metrics` — exact match and character error rate.
 """
 
@@ -41,6 +41,7 @@ from lstm_utils.translation.decoding import (
     attention_weights,
     beam_search,
     greedy_decode,
+    sequence_log_prob,
     teacher_forced,
     translate,
 )
@@ -84,6 +85,7 @@ __all__ = [
     "length_mask",
     "render",
     "render_all",
+    "sequence_log_prob",
     "sequence_loss",
     "split_days",
     "teacher_forced",

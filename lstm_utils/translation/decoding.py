@@ -186,3 +186,26 @@ def teacher_forced(model: Seq2Seq, data: EncodedPairs) -> torch.Tensor:
     model.eval()
     logits, _ = model(data.src, data.src_len, data.tgt_in)
     return logits.argmax(-1).cpu()
+
+
+@torch.no_grad()
+def sequence_log_prob(
+    model: Seq2Seq, data: EncodedPairs, outputs: list[str], vocab: CharVocab
+) -> torch.Tensor:
+    """The model's total log-probability (N,) of writing ``outputs[i]`` followed by ``</s>``
+    for the source of row ``i`` of ``data``, on the CPU (the sum of the log-probabilities of
+    its characters, read with teacher forcing). Compare it with the same for the reference to
+    tell a search error (the reference scores higher than the output) from a model error."""
+    if len(outputs) != len(data):
+        raise ValueError(f"{len(outputs)} outputs for {len(data)} rows; pass one per row")
+    model.eval()
+    width = max(len(o) for o in outputs) + 1
+    tgt_out = torch.full((len(outputs), width), PAD, dtype=torch.long)
+    for i, text in enumerate(outputs):
+        ids = vocab.encode(text, eos=True)
+        tgt_out[i, : len(ids)] = torch.tensor(ids, dtype=torch.long)
+    tgt_in = torch.cat([torch.full((len(outputs), 1), BOS, dtype=torch.long), tgt_out[:, :-1]], 1)
+    tgt_in = tgt_in.masked_fill(tgt_in == EOS, PAD)
+    logits, _ = model(data.src, data.src_len, tgt_in)
+    log_probs = torch.log_softmax(logits, -1).cpu().gather(2, tgt_out[..., None])[..., 0]
+    return log_probs.masked_fill(tgt_out == PAD, 0.0).sum(1)

@@ -9,7 +9,7 @@ step t the decoder state s_t is combined with a context vector c_t into
   source must pass through one fixed-size vector (the bottleneck);
 - with attention, c_t = sum_j alpha_tj h_j, a weighted sum of *all* encoder states, with
   weights computed from s_t (Luong et al. 2015's placement; Bahdanau et al. 2015 score from
-  s_{t-1} and feed c_t into the recurrence instead).
+  s_{t-1} and also feed c_t into the decoder's recurrence).
 
 Everything the model creates follows the device and dtype of its parameters.
 """
