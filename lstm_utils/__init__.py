@@ -36,6 +36,12 @@ Studies of the LSTM itself:
 - :mod:`lstm_utils.benchmarks` — FLOPs, memory traffic and the roofline of an LSTM layer, the
   machine's GEMM rate and bandwidth, and the same layer in every implementation, ready to time.
 
+After the Transformer:
+
+- :mod:`lstm_utils.successors` — a GPT-style Transformer, minLSTM and xLSTM's cells written
+  out, the parallel scan, parity, aⁿbⁿ and associative-recall tasks, training to a wall-clock
+  budget, and the cost of a state against a key–value cache.
+
 Figures:
 
 - :mod:`lstm_utils.plotting` — the cell and network diagrams and gate-activation plots.
