@@ -236,3 +236,20 @@ def test_every_bibliography_entry_is_cited_and_papers_are_cited_not_linked():
         for name, text in texts.items()
     }
     assert {name: links for name, links in paper_links.items() if links} == {}
+
+
+def test_successors_chapter_glues_the_race_the_tasks_and_the_costs(html):
+    glued = _glued("16_successors.ipynb")
+    text = (html / "notebooks" / "16_successors.html").read_text()
+    for key in ("lstm", "transformer", "minlstm", "xlstm"):
+        assert f"{float(glued[f'succ_{key}_bpc']):.2f}" in text, key
+    assert f"{float(glued['succ_params']):.1%}" in text
+    for key in ("parity_lstm_long_acc", "parity_transformer_long_acc"):
+        assert f"{float(glued[key]):.1%}" in text, key
+    for key in ("recall_lstm_acc_max_pairs", "recall_transformer_acc_max_pairs"):
+        assert f"{float(glued[key]):.0%}" in text, key
+    assert f"{int(glued['kv_cache_bytes_4096']):,}" in text
+    assert f"{int(glued['lstm_state_bytes']):,}" in text
+    words = " ".join(re.sub(r"<[^>]+>", "", text).split())  # the text without its tags
+    assert f"{float(glued['scan_speedup_T1024']):.0f} times faster than the loop" in words
+    assert text.count('class="solution') >= 3

@@ -60,6 +60,7 @@ SEARCH_TERMS = {
     "notebooks/13_lstm_speed": "roofline",
     "notebooks/14_attention": "beam search",
     "notebooks/15_own_lstm": "ONNX",
+    "notebooks/16_successors": "minLSTM",
 }
 SEVERE = ("serious", "critical")
 
