@@ -1,5 +1,5 @@
-"""Small PyTorch training helpers: seeding, a last-step regressor, the forget-gate bias,
-adding-problem batches, a loop with clipping."""
+"""Small PyTorch training helpers: seeding, counting parameters, a last-step regressor, the
+forget-gate bias, adding-problem batches, a loop with clipping."""
 
 from __future__ import annotations
 
@@ -14,6 +14,11 @@ from tqdm.auto import tqdm
 from lstm_utils.datasets import adding_problem
 
 Batch = tuple[torch.Tensor, torch.Tensor]
+
+
+def count_parameters(model: nn.Module) -> int:
+    """The number of trainable parameters."""
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
 def seed_everything(seed: int) -> np.random.Generator:

@@ -17,6 +17,7 @@ from torch import nn
 from lstm_utils.successors.attention import CausalSelfAttention, KVCache
 from lstm_utils.successors.minlstm import MinLSTM
 from lstm_utils.successors.xlstm import mlstm_parallel, mlstm_recurrent
+from lstm_utils.torch_train import count_parameters as parameter_count  # noqa: F401 (re-exported)
 
 MIXERS = ("attention", "minlstm", "mlstm")
 
@@ -181,8 +182,3 @@ def _init_weights(module: nn.Module) -> None:
             nn.init.zeros_(module.bias)
     if isinstance(module, nn.Embedding):
         nn.init.normal_(module.weight, std=0.02)
-
-
-def parameter_count(model: nn.Module) -> int:
-    """Number of trainable parameters."""
-    return sum(p.numel() for p in model.parameters() if p.requires_grad)

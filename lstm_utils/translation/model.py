@@ -25,6 +25,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
+from lstm_utils.torch_train import count_parameters  # noqa: F401 (re-exported)
 from lstm_utils.translation.attention import (
     AdditiveScore,
     DotScore,
@@ -137,11 +138,6 @@ class Seq2Seq(nn.Module):
         dec, (h, c) = self.decoder(self.tgt_embedding(tokens[:, None]), (h[None], c[None]))
         logits, _ = self._logits(dec, state)
         return torch.log_softmax(logits[:, 0], dim=-1), (h[0], c[0], *state[2:])
-
-
-def count_parameters(model: nn.Module) -> int:
-    """The number of trainable parameters."""
-    return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
 def sequence_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
